@@ -1,0 +1,213 @@
+"""Column specs of the corpus tables and the flattening of validated files into their rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .models import (
+    CERQUAL_LEVELS,
+    CONCEPT_KINDS,
+    COVERAGES,
+    RELATION_TYPES,
+    STUDY_RELATION_TYPES,
+    Study,
+    Synthesis,
+)
+
+Rows = dict[str, list[tuple[Any, ...]]]
+
+_TEXT = "string"
+_INT = "Int64"
+
+#: table -> [(column, dtype)]; categories keep the vocabulary's documented order.
+COLUMNS: dict[str, list[tuple[str, Any]]] = {
+    "studies": [
+        ("study_id", _TEXT),
+        ("file", _TEXT),
+        ("authors", _TEXT),
+        ("year", _INT),
+        ("title", _TEXT),
+        ("venue", _TEXT),
+        ("volume", _TEXT),
+        ("issue", _TEXT),
+        ("pages", _TEXT),
+        ("article", _TEXT),
+        ("doi", _TEXT),
+        ("licence", _TEXT),
+        ("country", _TEXT),
+        ("setting", _TEXT),
+        ("design", _TEXT),
+        ("sample_size", _INT),
+        ("coverage", pd.CategoricalDtype(COVERAGES)),
+        ("coverage_note", _TEXT),
+        ("source_file", _TEXT),
+    ],
+    "samples": [
+        ("study_id", _TEXT),
+        ("group", _TEXT),
+        ("n", _INT),
+        ("site", _TEXT),
+        ("note", _TEXT),
+    ],
+    "themes": [
+        ("study_id", _TEXT),
+        ("theme_id", _TEXT),
+        ("name", _TEXT),
+        ("summary", _TEXT),
+        ("parent", _TEXT),
+        ("position", _INT),
+    ],
+    "theme_concepts": [("study_id", _TEXT), ("theme_id", _TEXT), ("concept_id", _TEXT)],
+    "concepts": [
+        ("study_id", _TEXT),
+        ("concept_id", _TEXT),
+        ("label", _TEXT),
+        ("kind", pd.CategoricalDtype(CONCEPT_KINDS)),
+        ("definition", _TEXT),
+    ],
+    "relations": [
+        ("study_id", _TEXT),
+        ("relation_id", _TEXT),
+        ("source", _TEXT),
+        ("target", _TEXT),
+        ("type", pd.CategoricalDtype(RELATION_TYPES)),
+        ("note", _TEXT),
+    ],
+    "relation_evidence": [("study_id", _TEXT), ("relation_id", _TEXT), ("evidence_id", _TEXT)],
+    "evidence": [
+        ("study_id", _TEXT),
+        ("evidence_id", _TEXT),
+        ("text", _TEXT),
+        ("speaker", _TEXT),
+        ("section", _TEXT),
+        ("offset", _INT),
+        ("words", _INT),
+    ],
+    "constructs": [
+        ("construct_id", _TEXT),
+        ("label", _TEXT),
+        ("description", _TEXT),
+        ("interpretation", _TEXT),
+        ("study_specific", "bool"),
+        ("finding", _TEXT),
+        ("methodological_limitations", _TEXT),
+        ("coherence", _TEXT),
+        ("relevance", _TEXT),
+        ("adequacy", _TEXT),
+        ("confidence", pd.CategoricalDtype(CERQUAL_LEVELS, ordered=True)),
+    ],
+    "alignment": [("construct_id", _TEXT), ("study_id", _TEXT), ("concept_id", _TEXT)],
+    "study_relations": [
+        ("construct_id", _TEXT),
+        ("position", _INT),
+        ("study_a", _TEXT),
+        ("study_b", _TEXT),
+        ("type", pd.CategoricalDtype(STUDY_RELATION_TYPES)),
+        ("rationale", _TEXT),
+    ],
+    "study_relation_evidence": [
+        ("construct_id", _TEXT),
+        ("position", _INT),
+        ("study_id", _TEXT),
+        ("evidence_id", _TEXT),
+    ],
+}
+
+STUDY_TABLES = (
+    "studies",
+    "samples",
+    "themes",
+    "theme_concepts",
+    "concepts",
+    "relations",
+    "relation_evidence",
+    "evidence",
+)
+SYNTHESIS_TABLES = ("constructs", "alignment", "study_relations", "study_relation_evidence")
+
+
+def relation_ids(study: Study) -> list[str]:
+    """Each relation's id: its own, or ``r<n>`` by position in the file (1-based)."""
+    return [rel.id or f"r{n}" for n, rel in enumerate(study.relations, start=1)]
+
+
+def study_rows(study: Study, file: str) -> Rows:
+    """Flatten one validated study into rows of the study tables."""
+    sid, cit, ctx = study.id, study.citation, study.context
+    rows: Rows = {name: [] for name in STUDY_TABLES}
+    rows["studies"].append(
+        (
+            sid,
+            file,
+            "; ".join(cit.authors),
+            cit.year,
+            cit.title,
+            cit.venue,
+            cit.volume,
+            cit.issue,
+            cit.pages,
+            cit.article,
+            cit.doi,
+            cit.licence,
+            ctx.country,
+            ctx.setting,
+            ctx.design,
+            sum(group.n for group in ctx.sample) if ctx.sample else None,
+            ctx.coverage,
+            ctx.coverage_note,
+            ctx.source_file,
+        )
+    )
+    rows["samples"] = [(sid, g.group, g.n, g.site, g.note) for g in ctx.sample]
+    for position, theme in enumerate(study.themes, start=1):
+        rows["themes"].append((sid, theme.id, theme.name, theme.summary, theme.parent, position))
+        rows["theme_concepts"].extend((sid, theme.id, c) for c in theme.concepts)
+    rows["concepts"] = [(sid, c.id, c.label, c.kind, c.definition) for c in study.concepts]
+    for rid, rel in zip(relation_ids(study), study.relations, strict=True):
+        rows["relations"].append((sid, rid, rel.source, rel.target, rel.type, rel.note))
+        rows["relation_evidence"].extend((sid, rid, e) for e in rel.evidence)
+    rows["evidence"] = [
+        (sid, e.id, e.text, e.speaker, e.section, e.offset, len(e.text.split()))
+        for e in study.evidence
+    ]
+    return rows
+
+
+def synthesis_rows(synthesis: Synthesis) -> Rows:
+    """Flatten the validated synthesis into rows of the synthesis tables."""
+    rows: Rows = {name: [] for name in SYNTHESIS_TABLES}
+    for con in synthesis.constructs:
+        q = con.cerqual
+        rows["constructs"].append(
+            (
+                con.id,
+                con.label,
+                con.description,
+                con.interpretation,
+                con.study_specific,
+                con.finding,
+                q.methodological_limitations,
+                q.coherence,
+                q.relevance,
+                q.adequacy,
+                q.confidence,
+            )
+        )
+        for sid in sorted(con.concepts):
+            rows["alignment"].extend((con.id, sid, c) for c in con.concepts[sid])
+        for position, rel in enumerate(con.relations, start=1):
+            a, b = rel.studies
+            rows["study_relations"].append((con.id, position, a, b, rel.type, rel.rationale))
+            for ref in rel.evidence:
+                sid, eid = ref.split("/", 1)
+                rows["study_relation_evidence"].append((con.id, position, sid, eid))
+    return rows
+
+
+def frame(table: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """Build one table with its documented columns and dtypes (also when it has no rows)."""
+    spec = COLUMNS[table]
+    df = pd.DataFrame.from_records(rows, columns=[name for name, _ in spec])
+    return df.astype(dict(spec))

@@ -1,0 +1,69 @@
+"""The ``peerlib`` command: validate a corpus, write its schemas, build the figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import _atomic
+from .loading import corpus_root, load_corpus
+from .models import json_schemas
+from .overview import corpus_summary
+from .validation import read_corpus
+
+__all__ = ["main"]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    root = corpus_root(args.path)
+    problems = read_corpus(root).problems
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} in {root}", file=sys.stderr)
+        return 1
+    corpus = load_corpus(root)
+    print(f"{root}: valid ({len(corpus.studies)} studies, {len(corpus.constructs)} constructs)")
+    if not args.quiet:
+        print(corpus_summary(corpus).to_string(index=False))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    for name, schema in json_schemas().items():
+        text = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        _atomic.write_text(out / name, text)
+        print(out / name)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peerlib", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check a corpus folder and summarise it")
+    p.add_argument("path", nargs="?", help="corpus folder (default: the bundled review)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary table")
+    p.set_defaults(run=_validate)
+    p = sub.add_parser("schema", help="write the JSON Schemas of the corpus format")
+    p.add_argument("--out", default=str(corpus_root(None) / "schema"), help="output folder")
+    p.set_defaults(run=_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""The corpus format as pydantic models: the single source of the shapes and vocabularies.
+
+The JSON Schemas published in ``data/schema/`` are generated from these models
+(:func:`json_schemas`), so the editor's schema and the validator can never disagree.
+Cross-references (unknown ids, duplicates) are checked in :mod:`peerlib.validation`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+__all__ = [
+    "CONCEPT_KINDS",
+    "COVERAGES",
+    "MAX_EXCERPT_WORDS",
+    "RELATION_TYPES",
+    "STUDY_RELATION_TYPES",
+    "Citation",
+    "Concept",
+    "Construct",
+    "Context",
+    "Evidence",
+    "Relation",
+    "Study",
+    "Synthesis",
+    "json_schemas",
+]
+
+#: Concept kinds, documented in ``data/README.md``.
+CONCEPT_KINDS: tuple[str, ...] = (
+    "actor",
+    "practice",
+    "mechanism",
+    "principle",
+    "resource",
+    "tension",
+    "outcome",
+    "context",
+)
+#: Relation types between concepts of one study (read ``source TYPE target``).
+RELATION_TYPES: tuple[str, ...] = (
+    "enables",
+    "constrains",
+    "produces",
+    "requires",
+    "part_of",
+    "enacts",
+    "in_tension_with",
+    "contests",
+)
+#: How two studies relate on a construct.
+STUDY_RELATION_TYPES: tuple[str, ...] = ("agree", "extend", "refute")
+#: What the coded text of a study holds.
+COVERAGES: tuple[str, ...] = ("full_text", "results_only", "abstract_only")
+CERQUAL_LEVELS: tuple[str, ...] = ("high", "moderate", "low", "very low")
+MAX_EXCERPT_WORDS = 40
+
+ConceptKind = Literal[
+    "actor", "practice", "mechanism", "principle", "resource", "tension", "outcome", "context"
+]
+RelationType = Literal[
+    "enables",
+    "constrains",
+    "produces",
+    "requires",
+    "part_of",
+    "enacts",
+    "in_tension_with",
+    "contests",
+]
+StudyRelationType = Literal["agree", "extend", "refute"]
+Coverage = Literal["full_text", "results_only", "abstract_only"]
+CerqualLevel = Literal["high", "moderate", "low", "very low"]
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+StudyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+EvidenceRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*/[a-z][a-z0-9_]*$")]
+# Volume, issue and pages are labels, but hand-written YAML makes `volume: 12` an int.
+Label = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v)]
+Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are typos far more often than extensions: reject them.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Citation(_Strict):
+    authors: list[Text] = Field(min_length=1, description='"Surname, Initials", in order')
+    year: int = Field(ge=1900, le=2100)
+    title: Text
+    venue: Text
+    volume: Label | None = None
+    issue: Label | None = None
+    pages: Label | None = None
+    article: Label | None = Field(None, description="article number, for e-journals")
+    doi: Doi = Field(description="bare DOI, e.g. 10.1186/1472-6963-13-188")
+    licence: str | None = None
+
+
+class SampleGroup(_Strict):
+    group: Text
+    n: int = Field(ge=0)
+    site: str | None = None
+    note: str | None = None
+
+
+class Context(_Strict):
+    country: Text
+    setting: Text
+    design: Text
+    sample: list[SampleGroup]
+    coverage: Coverage
+    coverage_note: str | None = None
+    source_file: str | None = Field(None, description="the text that offsets count into")
+
+
+class Theme(_Strict):
+    id: Id
+    name: Text = Field(description="the paper's own name for the theme")
+    summary: Text = Field(description="in our own words")
+    concepts: list[Id] = Field(min_length=1)
+    parent: Id | None = None
+
+
+class Concept(_Strict):
+    id: Id
+    label: Text
+    kind: ConceptKind
+    definition: Text = Field(description="in our own words")
+
+
+class Relation(_Strict):
+    source: Id
+    target: Id
+    type: RelationType
+    evidence: list[Id] = Field(min_length=1)
+    id: Id | None = None
+    note: str | None = None
+
+
+class Evidence(_Strict):
+    id: Id
+    text: Text = Field(description=f"verbatim, at most {MAX_EXCERPT_WORDS} words")
+    speaker: Text = Field(description='role of the speaker; "authors" for the authors\' claims')
+    section: Text = Field(description="locator: the heading the excerpt stands under")
+    offset: int | None = Field(None, ge=0, description="locator: character offset in source_file")
+
+    @field_validator("text")
+    @classmethod
+    def _short_excerpt(cls, value: str) -> str:
+        words = len(value.split())
+        if words > MAX_EXCERPT_WORDS:
+            raise ValueError(f"excerpt has {words} words; at most {MAX_EXCERPT_WORDS} allowed")
+        return value
+
+
+class Study(_Strict):
+    id: StudyId
+    citation: Citation
+    context: Context
+    themes: list[Theme] = Field(min_length=1)
+    concepts: list[Concept] = Field(min_length=1)
+    relations: list[Relation]
+    evidence: list[Evidence]
+
+
+class StudyRelation(_Strict):
+    studies: list[StudyId] = Field(min_length=2, max_length=2)
+    type: StudyRelationType
+    rationale: Text
+    evidence: list[EvidenceRef] = []
+
+
+class Cerqual(_Strict):
+    methodological_limitations: str | None = None
+    coherence: str | None = None
+    relevance: str | None = None
+    adequacy: str | None = Field(None, description="overrides the computed adequacy note")
+    confidence: CerqualLevel | None = None
+
+
+class Construct(_Strict):
+    id: Id
+    label: Text
+    description: Text
+    interpretation: str | None = None
+    study_specific: bool = False
+    concepts: dict[StudyId, list[Id]] = Field(min_length=1)
+    relations: list[StudyRelation] = []
+    finding: str | None = None
+    cerqual: Cerqual = Cerqual()
+
+
+class Synthesis(_Strict):
+    constructs: list[Construct] = Field(min_length=1)
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """Return the JSON Schemas of the two file kinds, keyed by file name.
+
+    Examples
+    --------
+    >>> sorted(json_schemas())
+    ['study.schema.json', 'synthesis.schema.json']
+    """
+    schemas = {}
+    for name, model in (("study", Study), ("synthesis", Synthesis)):
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"https://peerlib.invalid/schema/{name}.schema.json"
+        schemas[f"{name}.schema.json"] = schema
+    return schemas
