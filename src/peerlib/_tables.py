@@ -11,6 +11,7 @@ from .models import (
     CONCEPT_KINDS,
     COVERAGES,
     RELATION_TYPES,
+    SAMPLE_UNITS,
     STUDY_RELATION_TYPES,
     Study,
     Synthesis,
@@ -48,6 +49,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("study_id", _TEXT),
         ("group", _TEXT),
         ("n", _INT),
+        ("unit", pd.CategoricalDtype(SAMPLE_UNITS)),
         ("site", _TEXT),
         ("note", _TEXT),
     ],
@@ -154,13 +156,13 @@ def study_rows(study: Study, file: str) -> Rows:
             ctx.country,
             ctx.setting,
             ctx.design,
-            sum(group.n for group in ctx.sample) if ctx.sample else None,
+            _sample_size(study),
             ctx.coverage,
             ctx.coverage_note,
             ctx.source_file,
         )
     )
-    rows["samples"] = [(sid, g.group, g.n, g.site, g.note) for g in ctx.sample]
+    rows["samples"] = [(sid, g.group, g.n, g.unit, g.site, g.note) for g in ctx.sample]
     for position, theme in enumerate(study.themes, start=1):
         rows["themes"].append((sid, theme.id, theme.name, theme.summary, theme.parent, position))
         rows["theme_concepts"].extend((sid, theme.id, c) for c in theme.concepts)
@@ -173,6 +175,15 @@ def study_rows(study: Study, file: str) -> Rows:
         for e in study.evidence
     ]
     return rows
+
+
+def _sample_size(study: Study) -> int | None:
+    """The stated total, else the sum of the participant groups (interviews are not people)."""
+    ctx = study.context
+    if ctx.sample_size is not None:
+        return ctx.sample_size
+    people = [g.n for g in ctx.sample if g.unit == "participants"]
+    return sum(people) if people else None
 
 
 def synthesis_rows(synthesis: Synthesis) -> Rows:

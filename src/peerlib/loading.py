@@ -25,10 +25,11 @@ class Corpus:
 
     ``studies``
         study_id, file, authors ("; "-joined), year, title, venue, volume, issue, pages, article,
-        doi, licence, country, setting, design, sample_size (sum of ``samples.n``, missing when
-        the paper reports none), coverage, coverage_note, source_file.
+        doi, licence, country, setting, design, sample_size (the stated ``context.sample_size``,
+        else the sum of the participant groups; missing when the paper reports none), coverage,
+        coverage_note, source_file.
     ``samples``
-        study_id, group, n, site, note.
+        study_id, group, n, unit (participants, observed, interviews), site, note.
     ``themes``
         study_id, theme_id, name (the paper's own), summary, parent, position (1-based).
     ``theme_concepts``

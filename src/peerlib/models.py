@@ -60,6 +60,8 @@ RELATION_TYPES: tuple[str, ...] = (
 #: How two studies relate on a construct.
 STUDY_RELATION_TYPES: tuple[str, ...] = ("agree", "extend", "refute")
 #: What the coded text of a study holds.
+#: What a sample group's ``n`` counts.
+SAMPLE_UNITS: tuple[str, ...] = ("participants", "observed", "interviews")
 COVERAGES: tuple[str, ...] = ("full_text", "results_only", "abstract_only")
 CERQUAL_LEVELS: tuple[str, ...] = ("high", "moderate", "low", "very low")
 MAX_EXCERPT_WORDS = 40
@@ -78,6 +80,7 @@ RelationType = Literal[
     "contests",
 ]
 StudyRelationType = Literal["agree", "extend", "refute"]
+SampleUnit = Literal["participants", "observed", "interviews"]
 Coverage = Literal["full_text", "results_only", "abstract_only"]
 CerqualLevel = Literal["high", "moderate", "low", "very low"]
 
@@ -111,6 +114,7 @@ class Citation(_Strict):
 class SampleGroup(_Strict):
     group: Text
     n: int = Field(ge=0)
+    unit: SampleUnit = Field("participants", description="what n counts")
     site: str | None = None
     note: str | None = None
 
@@ -120,6 +124,9 @@ class Context(_Strict):
     setting: Text
     design: Text
     sample: list[SampleGroup]
+    sample_size: int | None = Field(
+        None, ge=0, description="total participants, where groups overlap or the paper states it"
+    )
     coverage: Coverage
     coverage_note: str | None = None
     source_file: str | None = Field(None, description="the text that offsets count into")
