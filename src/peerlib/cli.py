@@ -12,21 +12,21 @@ from . import _atomic
 from .loading import corpus_root, load_corpus
 from .models import json_schemas
 from .overview import corpus_summary
-from .validation import read_corpus
+from .validation import CorpusError
 
 __all__ = ["main"]
 
 
 def _validate(args: argparse.Namespace) -> int:
     root = corpus_root(args.path)
-    problems = read_corpus(root).problems
-    if problems:
-        for problem in problems:
+    try:
+        corpus = load_corpus(root)
+    except CorpusError as err:
+        for problem in err.problems:
             print(problem, file=sys.stderr)
-        count = len(problems)
+        count = len(err.problems)
         print(f"{count} problem{'s' if count != 1 else ''} in {root}", file=sys.stderr)
         return 1
-    corpus = load_corpus(root)
     print(f"{root}: valid ({len(corpus.studies)} studies, {len(corpus.constructs)} constructs)")
     if not args.quiet:
         print(corpus_summary(corpus).to_string(index=False))

@@ -1,0 +1,92 @@
+"""The loader: tidy tables with documented columns and dtypes, deterministic, any folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from peerlib import Corpus, load_corpus
+from peerlib._tables import COLUMNS
+from peerlib.validation import CorpusError
+
+from .conftest import MINI
+
+
+def test_tables_have_documented_columns_and_dtypes() -> None:
+    corpus = load_corpus(MINI)
+    for name, spec in COLUMNS.items():
+        table = corpus.tables()[name]
+        assert list(table.columns) == [column for column, _ in spec], name
+        for column, dtype in spec:
+            assert table[column].dtype == pd.Series([], dtype=dtype).dtype, (name, column)
+
+
+def test_mini_corpus_contents() -> None:
+    corpus = load_corpus(MINI)
+    assert corpus.study_ids == ["alpha", "beta", "gamma"]
+    assert corpus.construct_ids == ["disclosure", "mutuality", "trust"]
+    studies = corpus.studies.set_index("study_id")
+    assert studies.loc["alpha", "authors"] == "Alpha, A.; Beta, B."
+    assert studies.loc["alpha", "volume"] == "3"  # an int in YAML, a label in the table
+    assert studies.loc["alpha", "sample_size"] == 8
+    assert pd.isna(studies.loc["beta", "sample_size"])
+    assert studies.loc["gamma", "coverage"] == "abstract_only"
+    assert corpus.relations["relation_id"].tolist() == ["r1", "r2", "r3", "r1", "r2", "r1"]
+    assert len(corpus.relation_evidence) == 7
+    assert corpus.evidence.set_index(["study_id", "evidence_id"]).loc[("alpha", "e3"), "words"] == 6
+    assert corpus.alignment.query("construct_id == 'mutuality'")["study_id"].tolist() == [
+        "beta",
+        "beta",
+        "gamma",
+        "gamma",
+    ]
+    refute = corpus.study_relations.query("type == 'refute'")
+    assert refute[["construct_id", "study_a", "study_b"]].values.tolist() == [
+        ["mutuality", "beta", "gamma"]
+    ]
+    assert corpus.constructs.set_index("construct_id").loc["mutuality", "confidence"] == "low"
+
+
+def test_two_loads_are_identical() -> None:
+    a, b = load_corpus(), load_corpus()
+    for name in COLUMNS:
+        pd.testing.assert_frame_equal(a.tables()[name], b.tables()[name])
+
+
+def test_any_folder_works_and_synthesis_is_optional(tmp_path: Path) -> None:
+    root = tmp_path / "review"
+    shutil.copytree(MINI / "studies", root / "studies")
+    corpus = load_corpus(root)
+    assert isinstance(corpus, Corpus)
+    assert corpus.study_ids == ["alpha", "beta", "gamma"]
+    assert corpus.constructs.empty and list(corpus.constructs.columns)[0] == "construct_id"
+
+
+def test_load_selected_studies_only() -> None:
+    corpus = load_corpus(MINI, studies=["gamma"])
+    assert corpus.study_ids == ["gamma"]
+    assert corpus.constructs.empty
+
+
+def test_unknown_selected_study_is_a_corpus_error() -> None:
+    with pytest.raises(CorpusError, match=r"no study file for omega \(valid ids: alpha, beta, gamma\)"):
+        load_corpus(MINI, studies=["omega"])
+
+
+def test_parallel_read_matches_serial(tmp_path: Path) -> None:
+    # enough files to take the worker-process path
+    root = tmp_path / "many"
+    (root / "studies").mkdir(parents=True)
+    text = (MINI / "studies" / "alpha.yaml").read_text(encoding="utf-8")
+    for i in range(60):
+        (root / "studies" / f"s{i:03d}.yaml").write_text(
+            text.replace("id: alpha", f"id: s{i:03d}"), encoding="utf-8"
+        )
+    serial = load_corpus(root, jobs=1)
+    parallel = load_corpus(root, jobs=2)
+    for name in COLUMNS:
+        pd.testing.assert_frame_equal(serial.tables()[name], parallel.tables()[name])
+    assert len(parallel.studies) == 60
