@@ -55,7 +55,14 @@ def main() -> None:
         print(f"{args.studies} study files, {size / 1e6:.1f} MB")
         load = f"import peerlib; c = peerlib.load_corpus({str(root)!r}); print(len(c.relations))"
         cases = {
-            "peerlib validate (cold)": [sys.executable, "-m", "peerlib.cli", "validate", "-q", str(root)],
+            "peerlib validate (cold)": [
+                sys.executable,
+                "-m",
+                "peerlib.cli",
+                "validate",
+                "-q",
+                str(root),
+            ],
             "load_corpus (cold)": [sys.executable, "-c", load],
         }
         for name, argv in cases.items():

@@ -39,7 +39,9 @@ def test_the_five_papers() -> None:
     assert studies.loc["gillard2013", "country"] == "United Kingdom"
     assert studies.loc["kirkegaard2022", "country"] == "Denmark"
     # Gillard's three case sites and Kirkegaard's dataset table are recorded
-    assert all(site in studies.loc["gillard2013", "setting"] for site in ("London", "South", "North"))
+    assert all(
+        site in studies.loc["gillard2013", "setting"] for site in ("London", "South", "North")
+    )
     kirkegaard = CORPUS.samples.query("study_id == 'kirkegaard2022' and unit == 'interviews'")
     assert kirkegaard["n"].tolist() == [49, 36]
 
@@ -81,9 +83,10 @@ def test_synthesis_constructs_are_supported() -> None:
 def test_professionalisation_disagreement_is_a_refutation() -> None:
     refute = CORPUS.study_relations.query("type == 'refute'")
     pairs = {frozenset((a, b)) for a, b in zip(refute["study_a"], refute["study_b"], strict=True)}
-    assert frozenset(("kirkegaard2022", "moran2025")) in pairs or frozenset(
-        ("gillard2013", "kirkegaard2022")
-    ) in pairs
+    assert (
+        frozenset(("kirkegaard2022", "moran2025")) in pairs
+        or frozenset(("gillard2013", "kirkegaard2022")) in pairs
+    )
 
 
 @pytest.mark.skipif(not SOURCES, reason="set PEERLIB_SOURCES to check theme names against texts")

@@ -33,7 +33,9 @@ def test_study_graph_nodes_and_edges() -> None:
 
 
 def test_unknown_study_lists_valid_ids() -> None:
-    with pytest.raises(UnknownIdError, match=r"unknown study 'omega'; valid ids: alpha, beta, gamma"):
+    with pytest.raises(
+        UnknownIdError, match=r"unknown study 'omega'; valid ids: alpha, beta, gamma"
+    ):
         study_graph(load_corpus(MINI), "omega")
 
 
@@ -54,7 +56,8 @@ def test_synthesis_graph() -> None:
         ("trust", "disclosure", "enacts"),
     ]
     edge = g.edges["disclosure", "trust", "produces"]
-    assert edge["studies"] == ["alpha"] and edge["evidence"] == 2
+    assert edge["studies"] == ["alpha"]
+    assert edge["evidence"] == 2
     assert edge["relations"] == ["alpha/r2"]
 
 

@@ -62,7 +62,8 @@ def test_any_folder_works_and_synthesis_is_optional(tmp_path: Path) -> None:
     corpus = load_corpus(root)
     assert isinstance(corpus, Corpus)
     assert corpus.study_ids == ["alpha", "beta", "gamma"]
-    assert corpus.constructs.empty and list(corpus.constructs.columns)[0] == "construct_id"
+    assert corpus.constructs.empty
+    assert next(iter(corpus.constructs.columns)) == "construct_id"
 
 
 def test_load_selected_studies_only() -> None:
@@ -72,7 +73,9 @@ def test_load_selected_studies_only() -> None:
 
 
 def test_unknown_selected_study_is_a_corpus_error() -> None:
-    with pytest.raises(CorpusError, match=r"no study file for omega \(valid ids: alpha, beta, gamma\)"):
+    with pytest.raises(
+        CorpusError, match=r"no study file for omega \(valid ids: alpha, beta, gamma\)"
+    ):
         load_corpus(MINI, studies=["omega"])
 
 

@@ -18,7 +18,7 @@ from peerlib import load_corpus
 SOURCES = os.environ.get("PEERLIB_SOURCES")
 pytestmark = pytest.mark.skipif(
     not SOURCES,
-    reason="set PEERLIB_SOURCES to the folder of source texts (e.g. ../shared/seeds) to check quotations",
+    reason="set PEERLIB_SOURCES to the source texts (e.g. ../shared/seeds) to check quotations",
 )
 
 # Typographic quotes and dashes count as their plain forms; whitespace runs count as one space.
@@ -35,7 +35,9 @@ def _excerpts() -> list[tuple[str, str, str, str, int | None, str]]:
     rows = []
     for row in corpus.evidence.itertuples(index=False):
         offset = None if pd.isna(row.offset) else int(row.offset)
-        rows.append((row.study_id, row.evidence_id, row.text, row.section, offset, files[row.study_id]))
+        rows.append(
+            (row.study_id, row.evidence_id, row.text, row.section, offset, files[row.study_id])
+        )
     return rows
 
 

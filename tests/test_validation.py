@@ -55,7 +55,8 @@ def test_misspelt_field(mini: Path) -> None:
     replace(f, "  country:", "  contry:")
     assert problems(mini) == [
         f"{f}:8: context.country: required field 'country' is missing",
-        f"{f}:9: context.contry: unknown field 'contry' (check the spelling against data/README.md)",
+        f"{f}:9: context.contry: unknown field 'contry' "
+        "(check the spelling against data/README.md)",
     ]
 
 
@@ -68,7 +69,7 @@ def test_duplicate_concept_id(mini: Path) -> None:
 
 def test_duplicate_yaml_key(mini: Path) -> None:
     f = mini / "studies" / "gamma.yaml"
-    replace(f, '  year: 2019\n', '  year: 2019\n  year: 2018\n')
+    replace(f, "  year: 2019\n", "  year: 2019\n  year: 2018\n")
     assert problems(mini) == [f"{f}:5: citation.year: key 'year' appears twice (first on line 4)"]
 
 
@@ -103,7 +104,9 @@ def test_unknown_concept_in_theme(mini: Path) -> None:
 def test_unknown_evidence(mini: Path) -> None:
     f = mini / "studies" / "gamma.yaml"
     replace(f, "evidence: [g1]", "evidence: [g2]")
-    assert problems(mini) == [f"{f}:26: relations[0].evidence[0]: unknown evidence 'g2' (known: g1)"]
+    assert problems(mini) == [
+        f"{f}:26: relations[0].evidence[0]: unknown evidence 'g2' (known: g1)"
+    ]
 
 
 def test_synthesis_unknown_study_and_concept(mini: Path) -> None:
@@ -160,9 +163,7 @@ def test_overlong_excerpt(mini: Path) -> None:
     f = mini / "studies" / "gamma.yaml"
     long = " ".join(["word"] * 41)
     replace(f, "Training gave them words for the mutuality they already practised.", long)
-    assert problems(mini) == [
-        f"{f}:28: evidence[0].text: excerpt has 41 words; at most 40 allowed"
-    ]
+    assert problems(mini) == [f"{f}:28: evidence[0].text: excerpt has 41 words; at most 40 allowed"]
 
 
 def test_malformed_doi_and_year(mini: Path) -> None:
@@ -187,7 +188,9 @@ def test_non_utf8(mini: Path) -> None:
 
 def test_object_constructing_tag_is_refused(mini: Path) -> None:
     f = mini / "studies" / "gamma.yaml"
-    replace(f, 'title: "Mutuality in a trained workforce"', "title: !!python/object/apply:os.getcwd []")
+    replace(
+        f, 'title: "Mutuality in a trained workforce"', "title: !!python/object/apply:os.getcwd []"
+    )
     assert problems(mini) == [
         f"{f}:5: citation.title: YAML tag 'tag:yaml.org,2002:python/object/apply:os.getcwd' "
         "is not allowed: peerlib reads plain YAML only (no object tags)"
@@ -228,8 +231,11 @@ def test_cli_valid_prints_summary(mini: Path, capsys: pytest.CaptureFixture[str]
     assert main(["validate", str(mini)]) == 0
     out = capsys.readouterr().out
     assert "valid (3 studies, 3 constructs)" in out
-    assert "alpha" in out and "abstract_only" in out
+    assert "alpha" in out
+    assert "abstract_only" in out
 
 
 def test_missing_folder(tmp_path: Path) -> None:
-    assert problems(tmp_path / "nope") == [f"{tmp_path / 'nope'}:1: (folder): corpus folder does not exist"]
+    assert problems(tmp_path / "nope") == [
+        f"{tmp_path / 'nope'}:1: (folder): corpus folder does not exist"
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 try:  # libyaml is ten times faster; PyYAML wheels ship it, source builds may not.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+    _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
@@ -36,7 +36,7 @@ _SCALAR_TAGS = frozenset(
 )
 
 
-class YamlProblem(Exception):
+class YamlError(Exception):
     """A file that cannot be read as plain YAML; ``line`` is 1-based, ``path`` the place in it."""
 
     def __init__(self, line: int, message: str, path: PathKey = ()) -> None:
@@ -63,19 +63,19 @@ class Document:
 
 
 def decode(raw: bytes) -> str:
-    """Decode UTF-8 (a BOM is allowed), or raise :class:`YamlProblem` at the offending line."""
+    """Decode UTF-8 (a BOM is allowed), or raise :class:`YamlError` at the offending line."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         byte = raw[err.start : err.start + 1].hex()
-        raise YamlProblem(
+        raise YamlError(
             line, f"not UTF-8: byte 0x{byte} cannot be decoded (save the file as UTF-8)"
         ) from None
 
 
 def read_yaml(path: Path) -> Document:
-    """Read ``path`` into a :class:`Document`; raise :class:`YamlProblem` for any unreadable file."""
+    """Read ``path`` into a :class:`Document`; raise :class:`YamlError` if it is unreadable."""
     text = decode(path.read_bytes())
     loader = _Loader(text)
     try:
@@ -84,13 +84,13 @@ def read_yaml(path: Path) -> Document:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(p for p in (err.context, err.problem) if p)
-        raise YamlProblem(line, f"not valid YAML: {what}") from None
+        raise YamlError(line, f"not valid YAML: {what}") from None
     except yaml.YAMLError as err:
-        raise YamlProblem(1, f"not valid YAML: {err}") from None
+        raise YamlError(1, f"not valid YAML: {err}") from None
     finally:
         loader.dispose()
     if node is None:
-        raise YamlProblem(1, "file is empty")
+        raise YamlError(1, "file is empty")
     lines: dict[PathKey, int] = {(): node.start_mark.line + 1}
     data = _build(node, (), lines, loader)
     return Document(data, lines)
@@ -105,15 +105,13 @@ def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], loader: An
                 # Our format only has text keys; an int or list key is always a typo.
                 key = _build(key_node, path, lines, loader)
                 if not isinstance(key, str):
-                    raise YamlProblem(
-                        key_node.start_mark.line + 1, f"key {key!r} is not text", path
-                    )
+                    raise YamlError(key_node.start_mark.line + 1, f"key {key!r} is not text", path)
             else:
                 key = key_node.value
             here = (*path, key)
             line = key_node.start_mark.line + 1
             if key in result:
-                raise YamlProblem(
+                raise YamlError(
                     line, f"key '{key}' appears twice (first on line {lines[here]})", here
                 )
             lines[here] = line
@@ -130,7 +128,7 @@ def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], loader: An
         if tag == _STR:
             return node.value
         return loader.construct_object(node)
-    raise YamlProblem(
+    raise YamlError(
         node.start_mark.line + 1,
         f"YAML tag '{tag}' is not allowed: peerlib reads plain YAML only (no object tags)",
         path,

@@ -24,6 +24,10 @@ def check_study_id(corpus: Corpus, study_id: str) -> None:
         )
 
 
+def _text_or_none(value: object) -> str | None:
+    return None if value is None or value is pd.NA else str(value)
+
+
 def study_graph(corpus: Corpus, study_id: str) -> nx.MultiDiGraph:
     """The concept graph of one study.
 
@@ -42,8 +46,8 @@ def study_graph(corpus: Corpus, study_id: str) -> nx.MultiDiGraph:
     themes: dict[str, list[str]] = defaultdict(list)
     tc = corpus.theme_concepts[corpus.theme_concepts["study_id"] == study_id]
     for theme_id, concept_id in zip(tc["theme_id"], tc["concept_id"], strict=True):
-        if theme_id not in themes[concept_id]:
-            themes[concept_id].append(str(theme_id))
+        if theme_id not in themes[str(concept_id)]:
+            themes[str(concept_id)].append(str(theme_id))
     graph = nx.MultiDiGraph(study_id=study_id)
     concepts = corpus.concepts[corpus.concepts["study_id"] == study_id]
     for row in concepts.itertuples(index=False):
@@ -52,12 +56,12 @@ def study_graph(corpus: Corpus, study_id: str) -> nx.MultiDiGraph:
             label=row.label,
             kind=row.kind,
             definition=row.definition,
-            themes=themes.get(row.concept_id, []),
+            themes=themes.get(str(row.concept_id), []),
         )
     evidence: dict[str, list[str]] = defaultdict(list)
     re = corpus.relation_evidence[corpus.relation_evidence["study_id"] == study_id]
     for rid, eid in zip(re["relation_id"], re["evidence_id"], strict=True):
-        evidence[rid].append(str(eid))
+        evidence[str(rid)].append(str(eid))
     relations = corpus.relations[corpus.relations["study_id"] == study_id]
     for row in relations.itertuples(index=False):
         graph.add_edge(
@@ -65,8 +69,8 @@ def study_graph(corpus: Corpus, study_id: str) -> nx.MultiDiGraph:
             row.target,
             key=row.relation_id,
             type=row.type,
-            evidence=evidence[row.relation_id],
-            note=None if pd.isna(row.note) else str(row.note),
+            evidence=evidence[str(row.relation_id)],
+            note=_text_or_none(row.note),
         )
     return graph
 
@@ -158,4 +162,3 @@ def synthesis_graph(corpus: Corpus) -> nx.MultiDiGraph:
             relations=sorted(edge["relations"]),
         )
     return graph
-

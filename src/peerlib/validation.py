@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import _tables
-from ._yaml import Document, PathKey, YamlProblem, read_yaml
+from ._yaml import Document, PathKey, YamlError, read_yaml
 from .models import Study, Synthesis
 
 __all__ = ["CorpusError", "Problem", "validate"]
@@ -135,8 +135,10 @@ def _duplicates(
         if ident in seen:
             problems.append(
                 Problem(
-                    file, line, where(path), f"duplicate {what} id '{ident}' "
-                    f"(first on line {seen[ident]})"
+                    file,
+                    line,
+                    where(path),
+                    f"duplicate {what} id '{ident}' (first on line {seen[ident]})",
                 )
             )
         else:
@@ -150,7 +152,9 @@ def _study_references(file: str, doc: Document, study: Study) -> list[Problem]:
     def unknown(path: PathKey, what: str, name: str, known: Iterable[str]) -> None:
         hint = ", ".join(sorted(known)[:8])
         problems.append(
-            Problem(file, doc.line_of(path), where(path), f"unknown {what} '{name}' (known: {hint})")
+            Problem(
+                file, doc.line_of(path), where(path), f"unknown {what} '{name}' (known: {hint})"
+            )
         )
 
     problems += _duplicates(
@@ -203,7 +207,7 @@ def _read_study(path: Path, shown: str) -> _FileResult:
     """Read and check one study file; on success also its table rows (runs in workers)."""
     try:
         doc = read_yaml(path)
-    except YamlProblem as err:
+    except YamlError as err:
         return _FileResult([Problem(shown, err.line, where(err.path), err.message)])
     except OSError as err:
         return _FileResult([Problem(shown, 1, "(document)", f"cannot read file: {err.strerror}")])
@@ -364,7 +368,9 @@ def read_corpus(
         if sid is not None and sid in first_seen:
             other, line = first_seen[sid]
             result.problems.append(
-                Problem(str(path), res.line, "id", f"study id '{sid}' is also used by {other}:{line}")
+                Problem(
+                    str(path), res.line, "id", f"study id '{sid}' is also used by {other}:{line}"
+                )
             )
             continue
         if sid is not None:
@@ -394,7 +400,7 @@ def _read_synthesis(
     shown = str(path)
     try:
         doc = read_yaml(path)
-    except YamlProblem as err:
+    except YamlError as err:
         return [Problem(shown, err.line, where(err.path), err.message)]
     if not isinstance(doc.data, dict):
         return [Problem(shown, 1, "(document)", "the synthesis file must be a mapping of fields")]

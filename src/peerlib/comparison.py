@@ -1,0 +1,670 @@
+"""Cross-study comparison tables: which study speaks to which construct, and how.
+
+Every function here is a pure function from a :class:`~peerlib.loading.Corpus` to a tidy
+:class:`pandas.DataFrame` with a fixed set of columns and dtypes (also when it has no rows, e.g.
+for a corpus without ``synthesis.yaml``) and a deterministic row order: constructs in synthesis
+file order, studies in corpus (file) order.
+
+Two counts recur and mean the same thing in every table:
+
+*concepts*
+    the distinct concepts of a study that the synthesis maps onto a construct;
+*evidence*
+    the distinct excerpts of a study cited by that study's relations that touch (as source or
+    target) one of those concepts. This is the count :func:`peerlib.graphs.synthesis_graph`
+    stores on its nodes, summed over studies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .graphs import check_study_id
+from .loading import Corpus
+
+__all__ = [
+    "cerqual_summary",
+    "concept_overlap",
+    "construct_matrix",
+    "refutations",
+    "study_similarity",
+    "theme_evidence",
+    "translation_table",
+]
+
+_TEXT = "string"
+
+#: How a study relation reads in a meta-ethnography translation table.
+RELATION_WORDS: dict[str, str] = {
+    "agree": "reciprocal",
+    "refute": "refutational",
+    "extend": "extends",
+}
+
+_COVERAGE_WORDS: dict[str, str] = {
+    "full_text": "full text",
+    "results_only": "results only",
+    "abstract_only": "abstract only",
+}
+
+
+# ------------------------------------------------------------------------------- internals
+
+
+def _frame(rows: Iterable[tuple[Any, ...]], spec: list[tuple[str, Any]]) -> pd.DataFrame:
+    """A frame with exactly these columns and dtypes, also when ``rows`` is empty."""
+    df = pd.DataFrame.from_records(list(rows), columns=[name for name, _ in spec])
+    return df.astype(dict(spec)).reset_index(drop=True)
+
+
+def _text(value: Any) -> str | None:
+    """A cell as ``str``, or ``None`` when it is missing."""
+    return None if pd.isna(value) else str(value)
+
+
+@dataclass(frozen=True)
+class _Excerpt:
+    position: int  # in the study file, 0-based
+    text: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Look-ups over a corpus, built once per call."""
+
+    studies: list[str]
+    constructs: list[str]
+    labels: dict[tuple[str, str], str]  # (study, concept) -> label
+    aligned: dict[tuple[str, str], list[str]]  # (construct, study) -> concept ids
+    relations: dict[str, list[tuple[str, str, list[str]]]]  # study -> (source, target, excerpts)
+    excerpts: dict[tuple[str, str], _Excerpt]  # (study, evidence id) -> excerpt
+    coverage: dict[str, str]  # study -> coverage
+
+    def concepts(self, construct: str, study: str) -> list[str]:
+        """The study's concepts mapped onto the construct, in synthesis file order."""
+        return self.aligned.get((construct, study), [])
+
+    def studies_of(self, construct: str) -> list[str]:
+        """The studies that map at least one concept onto the construct, in corpus order."""
+        return [s for s in self.studies if self.concepts(construct, s)]
+
+    def cited(self, construct: str, study: str) -> Counter[str]:
+        """How many of the study's relations touching the construct's concepts cite each excerpt.
+
+        A relation counts once per excerpt, even when both its ends are mapped concepts.
+        """
+        return self.cited_by(study, self.concepts(construct, study))
+
+    def cited_by(self, study: str, concepts: Iterable[str]) -> Counter[str]:
+        """How many of the study's relations touching any of ``concepts`` cite each excerpt."""
+        mapped = set(concepts)
+        counts: Counter[str] = Counter()
+        for source, target, evidence in self.relations.get(study, []):
+            if source in mapped or target in mapped:
+                counts.update(dict.fromkeys(evidence, 1))
+        return counts
+
+    def concept_labels(self, construct: str, study: str) -> str:
+        return "; ".join(self.labels[(study, c)] for c in self.concepts(construct, study))
+
+
+def _locator(section: Any, offset: Any) -> str:
+    return str(section) if pd.isna(offset) else f"{section}, char {int(offset)}"
+
+
+def _index(corpus: Corpus) -> _Index:
+    labels = {
+        (str(s), str(c)): str(label)
+        for s, c, label in zip(
+            corpus.concepts["study_id"],
+            corpus.concepts["concept_id"],
+            corpus.concepts["label"],
+            strict=True,
+        )
+    }
+    aligned: dict[tuple[str, str], list[str]] = defaultdict(list)
+    al = corpus.alignment
+    for cid, sid, concept in zip(al["construct_id"], al["study_id"], al["concept_id"], strict=True):
+        if str(concept) not in aligned[(str(cid), str(sid))]:
+            aligned[(str(cid), str(sid))].append(str(concept))
+
+    cites: dict[tuple[str, str], list[str]] = defaultdict(list)
+    re = corpus.relation_evidence
+    for sid, rid, eid in zip(re["study_id"], re["relation_id"], re["evidence_id"], strict=True):
+        cites[(str(sid), str(rid))].append(str(eid))
+    relations: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
+    rel = corpus.relations
+    for sid, rid, source, target in zip(
+        rel["study_id"], rel["relation_id"], rel["source"], rel["target"], strict=True
+    ):
+        relations[str(sid)].append((str(source), str(target), cites[(str(sid), str(rid))]))
+
+    excerpts: dict[tuple[str, str], _Excerpt] = {}
+    position: Counter[str] = Counter()
+    ev = corpus.evidence
+    for sid, eid, text, section, offset in zip(
+        ev["study_id"], ev["evidence_id"], ev["text"], ev["section"], ev["offset"], strict=True
+    ):
+        excerpts[(str(sid), str(eid))] = _Excerpt(
+            position[str(sid)], str(text), _locator(section, offset)
+        )
+        position[str(sid)] += 1
+
+    coverage = {
+        str(s): str(c)
+        for s, c in zip(corpus.studies["study_id"], corpus.studies["coverage"], strict=True)
+    }
+    return _Index(
+        studies=corpus.study_ids,
+        constructs=corpus.construct_ids,
+        labels=labels,
+        aligned=dict(aligned),
+        relations=dict(relations),
+        excerpts=excerpts,
+        coverage=coverage,
+    )
+
+
+def _synthesis_citations(corpus: Corpus) -> dict[tuple[str, str], Counter[str]]:
+    """(construct, study) -> how often the synthesis's study relations cite each excerpt."""
+    out: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    sre = corpus.study_relation_evidence
+    for cid, sid, eid in zip(sre["construct_id"], sre["study_id"], sre["evidence_id"], strict=True):
+        out[(str(cid), str(sid))][str(eid)] += 1
+    return out
+
+
+def _constructs(corpus: Corpus) -> list[dict[str, Any]]:
+    """The constructs table as plain records, in file order."""
+    return [{str(k): v for k, v in row.items()} for row in corpus.constructs.to_dict("records")]
+
+
+# ------------------------------------------------------------------------------- tables
+
+
+def construct_matrix(corpus: Corpus) -> pd.DataFrame:
+    """Which study speaks to which construct, and with how much.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row for every pair of a construct and a study (constructs in file order, then studies in
+        file order) with columns
+
+        ``construct_id``, ``study_id`` (string)
+        ``concepts`` (int64)
+            how many of the study's concepts the synthesis maps onto the construct;
+        ``evidence`` (int64)
+            how many distinct excerpts of the study are cited by its relations that touch those
+            concepts;
+        ``present`` (bool)
+            whether the study contributes to the construct (``concepts > 0``).
+
+        Without a synthesis there are no constructs, and no rows.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> list(construct_matrix(load_corpus()).columns)
+    ['construct_id', 'study_id', 'concepts', 'evidence', 'present']
+    """
+    ix = _index(corpus)
+    rows = []
+    for cid in ix.constructs:
+        for sid in ix.studies:
+            n = len(ix.concepts(cid, sid))
+            rows.append((cid, sid, n, len(ix.cited(cid, sid)), n > 0))
+    return _frame(
+        rows,
+        [
+            ("construct_id", _TEXT),
+            ("study_id", _TEXT),
+            ("concepts", "int64"),
+            ("evidence", "int64"),
+            ("present", "bool"),
+        ],
+    )
+
+
+def theme_evidence(corpus: Corpus) -> pd.DataFrame:
+    """How much evidence backs each theme of each study.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme (studies in file order, each study's themes in file order), with
+        columns ``study_id``, ``theme_id``, ``name`` (the paper's own; string), ``concepts``
+        (int64: the distinct concepts filed under the theme) and ``excerpts`` (int64: the
+        distinct excerpts cited by the study's relations that touch one of those concepts).
+        Needs no synthesis.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> table = theme_evidence(load_corpus())
+    >>> list(table.columns)
+    ['study_id', 'theme_id', 'name', 'concepts', 'excerpts']
+    >>> bool((table["concepts"] >= 1).all())
+    True
+    """
+    ix = _index(corpus)
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    tc = corpus.theme_concepts
+    for sid, tid, concept in zip(tc["study_id"], tc["theme_id"], tc["concept_id"], strict=True):
+        if str(concept) not in members[(str(sid), str(tid))]:
+            members[(str(sid), str(tid))].append(str(concept))
+    rows = []
+    for sid, tid, name in zip(
+        corpus.themes["study_id"], corpus.themes["theme_id"], corpus.themes["name"], strict=True
+    ):
+        concepts = members.get((str(sid), str(tid)), [])
+        rows.append((sid, tid, name, len(concepts), len(ix.cited_by(str(sid), concepts))))
+    return _frame(
+        rows,
+        [
+            ("study_id", _TEXT),
+            ("theme_id", _TEXT),
+            ("name", _TEXT),
+            ("concepts", "int64"),
+            ("excerpts", "int64"),
+        ],
+    )
+
+
+def study_similarity(corpus: Corpus) -> pd.DataFrame:
+    """How alike two studies are in the constructs they speak to.
+
+    For two studies speaking to the sets of constructs ``A`` and ``B``, ``shared`` is the
+    number of constructs in both, ``jaccard`` is ``shared / len(A | B)`` and ``overlap`` (the
+    overlap or Szymkiewicz-Simpson coefficient) is ``shared / min(len(A), len(B))``.
+
+    A study compared with itself has ``jaccard`` and ``overlap`` 1.0 when it speaks to at least
+    one construct. For a study that speaks to none (or every study, when the corpus has no
+    synthesis) a ratio whose denominator is zero is undefined and is ``NaN``, never a division
+    by zero: its ``overlap`` with every study, itself included, is ``NaN``; its ``jaccard`` is
+    ``NaN`` with itself and with other such studies, and 0.0 with a study that does speak to a
+    construct (the union is not empty, the intersection is).
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair of studies, the diagonal included (``study_a`` in file order,
+        then ``study_b`` in file order), with columns ``study_a``, ``study_b`` (string),
+        ``shared`` (int64), ``jaccard`` and ``overlap`` (float64). The table is symmetric: the
+        row (a, b) holds the same numbers as the row (b, a).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> sim = study_similarity(load_corpus())
+    >>> list(sim.columns), len(sim) == 5 * 5
+    (['study_a', 'study_b', 'shared', 'jaccard', 'overlap'], True)
+    """
+    spoken: dict[str, set[str]] = {sid: set() for sid in corpus.study_ids}
+    for cid, sid in zip(
+        corpus.alignment["construct_id"], corpus.alignment["study_id"], strict=True
+    ):
+        spoken[str(sid)].add(str(cid))
+    rows = []
+    for a in corpus.study_ids:
+        for b in corpus.study_ids:
+            shared = len(spoken[a] & spoken[b])
+            union = len(spoken[a] | spoken[b])
+            smaller = min(len(spoken[a]), len(spoken[b]))
+            jaccard = shared / union if union else np.nan
+            overlap = shared / smaller if smaller else np.nan
+            rows.append((a, b, shared, jaccard, overlap))
+    return _frame(
+        rows,
+        [
+            ("study_a", _TEXT),
+            ("study_b", _TEXT),
+            ("shared", "int64"),
+            ("jaccard", "float64"),
+            ("overlap", "float64"),
+        ],
+    )
+
+
+def concept_overlap(corpus: Corpus, study_a: str, study_b: str) -> pd.DataFrame:
+    """The constructs two studies share, with each study's own concepts on them.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+    study_a, study_b
+        Two study ids (the same id twice lists that study's constructs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per construct both studies map concepts onto (synthesis file order), with
+        string columns ``construct_id``, ``label`` (the construct's), ``concepts_a`` and
+        ``concepts_b`` (the labels of each study's concepts mapped there, "; "-joined, in the
+        synthesis file's order).
+
+    Raises
+    ------
+    peerlib.graphs.UnknownIdError
+        If either id is not a study of the corpus.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> table = concept_overlap(load_corpus(), "moran2025", "knopes2023")
+    >>> list(table.columns)
+    ['construct_id', 'label', 'concepts_a', 'concepts_b']
+    """
+    check_study_id(corpus, study_a)
+    check_study_id(corpus, study_b)
+    ix = _index(corpus)
+    rows = [
+        (
+            con["construct_id"],
+            con["label"],
+            ix.concept_labels(con["construct_id"], study_a),
+            ix.concept_labels(con["construct_id"], study_b),
+        )
+        for con in _constructs(corpus)
+        if ix.concepts(con["construct_id"], study_a) and ix.concepts(con["construct_id"], study_b)
+    ]
+    return _frame(
+        rows,
+        [("construct_id", _TEXT), ("label", _TEXT), ("concepts_a", _TEXT), ("concepts_b", _TEXT)],
+    )
+
+
+def _study_relation_words(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
+    """(construct, study) -> e.g. ``["refutational (vs moran2025)"]``, in synthesis order."""
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    sr = corpus.study_relations
+    for cid, a, b, kind in zip(
+        sr["construct_id"], sr["study_a"], sr["study_b"], sr["type"], strict=True
+    ):
+        word = RELATION_WORDS[str(kind)]
+        for this, other in ((a, b), (b, a)):
+            text = f"{word} (vs {other})"
+            if text not in out[(str(cid), str(this))]:
+                out[(str(cid), str(this))].append(text)
+    return out
+
+
+def translation_table(corpus: Corpus) -> pd.DataFrame:
+    """The meta-ethnography translation table: each construct as each study expresses it.
+
+    The representative excerpt of a study on a construct is chosen deterministically among the
+    excerpts the study's relations touching its mapped concepts cite, and those the synthesis
+    cites for the study on that construct: first the excerpt the synthesis's study relations on
+    the construct cite most often (the review author's own choice), then the one cited by most
+    of those relations, and on a tie the one earlier in the study file.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (construct, study) where the study maps at least one concept onto the
+        construct (constructs in file order, then studies in file order; every construct
+        appears, since each draws on at least one study), with string columns
+
+        ``construct_id``, ``construct`` (its label), ``study_id``
+        ``concepts``
+            the labels of the study's (second-order) concepts mapped there, "; "-joined;
+        ``excerpt``, ``locator``
+            the representative excerpt and where it stands: its section and, when recorded, its
+            character offset (``"Results, char 1234"``); missing when no relation or study
+            relation cites an excerpt for these concepts;
+        ``relation``
+            how the study relates to the others on the construct: ``reciprocal`` (agree),
+            ``refutational`` (refute) or ``extends`` (extend), each with the counterpart, e.g.
+            ``"refutational (vs moran2025)"``, "; "-joined in synthesis order; an empty string
+            when none is recorded. ``extend`` records no direction, so both studies read
+            ``extends``;
+        ``interpretation``
+            the construct's third-order interpretation (missing when none is written).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> list(translation_table(load_corpus()).columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['construct_id', 'construct', 'study_id', 'concepts', 'excerpt', 'locator', 'relation',
+     'interpretation']
+    """
+    ix = _index(corpus)
+    chosen_by_author = _synthesis_citations(corpus)
+    words = _study_relation_words(corpus)
+    rows = []
+    for con in _constructs(corpus):
+        cid = str(con["construct_id"])
+        for sid in ix.studies_of(cid):
+            by_relations = ix.cited(cid, sid)
+            by_author = chosen_by_author.get((cid, sid), Counter())
+            candidates = sorted(
+                {*by_relations, *by_author},
+                key=lambda e: (-by_author[e], -by_relations[e], ix.excerpts[(sid, e)].position),
+            )
+            best = ix.excerpts[(sid, candidates[0])] if candidates else None
+            rows.append(
+                (
+                    cid,
+                    con["label"],
+                    sid,
+                    ix.concept_labels(cid, sid),
+                    best.text if best else None,
+                    best.locator if best else None,
+                    "; ".join(words.get((cid, sid), [])),
+                    _text(con["interpretation"]),
+                )
+            )
+    return _frame(
+        rows,
+        [
+            ("construct_id", _TEXT),
+            ("construct", _TEXT),
+            ("study_id", _TEXT),
+            ("concepts", _TEXT),
+            ("excerpt", _TEXT),
+            ("locator", _TEXT),
+            ("relation", _TEXT),
+            ("interpretation", _TEXT),
+        ],
+    )
+
+
+def refutations(corpus: Corpus) -> pd.DataFrame:
+    """Every refutational relation of the synthesis, with the evidence on each side.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per study relation of type ``refute`` (synthesis file order), with string
+        columns ``construct_id``, ``construct`` (its label), ``study_a``, ``study_b`` (as the
+        synthesis lists them), ``rationale``, and ``excerpt_a``, ``locator_a``, ``excerpt_b``,
+        ``locator_b``: the first excerpt the relation cites of each study and where it stands
+        (section, and the character offset when recorded).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> list(refutations(load_corpus()).columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['construct_id', 'construct', 'study_a', 'study_b', 'rationale', 'excerpt_a', 'locator_a',
+     'excerpt_b', 'locator_b']
+    """
+    ix = _index(corpus)
+    labels = {con["construct_id"]: con["label"] for con in _constructs(corpus)}
+    first: dict[tuple[str, int, str], str] = {}
+    sre = corpus.study_relation_evidence
+    for cid, pos, sid, eid in zip(
+        sre["construct_id"], sre["position"], sre["study_id"], sre["evidence_id"], strict=True
+    ):
+        first.setdefault((str(cid), int(pos), str(sid)), str(eid))
+
+    def cited(cid: str, pos: int, sid: str) -> tuple[str | None, str | None]:
+        eid = first.get((cid, pos, sid))
+        if eid is None:
+            return None, None
+        excerpt = ix.excerpts[(sid, eid)]
+        return excerpt.text, excerpt.locator
+
+    rows = []
+    sr = corpus.study_relations
+    for cid, pos, a, b, kind, rationale in zip(
+        sr["construct_id"],
+        sr["position"],
+        sr["study_a"],
+        sr["study_b"],
+        sr["type"],
+        sr["rationale"],
+        strict=True,
+    ):
+        if kind != "refute":
+            continue
+        cid, a, b = str(cid), str(a), str(b)
+        rows.append(
+            (cid, labels[cid], a, b, rationale, *cited(cid, int(pos), a), *cited(cid, int(pos), b))
+        )
+    return _frame(
+        rows,
+        [
+            ("construct_id", _TEXT),
+            ("construct", _TEXT),
+            ("study_a", _TEXT),
+            ("study_b", _TEXT),
+            ("rationale", _TEXT),
+            ("excerpt_a", _TEXT),
+            ("locator_a", _TEXT),
+            ("excerpt_b", _TEXT),
+            ("locator_b", _TEXT),
+        ],
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _adequacy_note(ix: _Index, studies: list[str], excerpts: int) -> str:
+    """A description of the data behind a finding, e.g. ``"2 studies, 5 excerpts; ..."``."""
+    coverage = Counter(ix.coverage[s] for s in studies)
+    parts = [f"{coverage[c]} {word}" for c, word in _COVERAGE_WORDS.items() if coverage[c]]
+    return (
+        f"{_plural(len(studies), 'study', 'studies')}, "
+        f"{_plural(excerpts, 'excerpt', 'excerpts')}; coverage: {', '.join(parts)}"
+    )
+
+
+def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataFrame:
+    """The GRADE-CERQual Summary of Qualitative Findings.
+
+    A row is a review *finding*: the constructs whose ``finding`` is written in the synthesis
+    file. A construct without one is not a finding yet and is left out, unless
+    ``all_constructs`` is true, when it appears with a missing ``finding`` (its description is
+    not put in its place: a description is not a finding).
+
+    The CERQual judgements are the review author's, read from the construct's ``cerqual``
+    block, and are left missing when not given: peerlib never makes them up. The one exception
+    is ``adequacy``: when the author gave none, the column describes the data instead (how many
+    studies and excerpts, and how much of each study's text was coded), and ``adequacy_source``
+    says ``"computed"`` rather than ``"author"``. ``confidence`` is never computed.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+    all_constructs
+        Also list the constructs that have no written finding.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per construct (file order), with columns ``finding``, ``construct_id``,
+        ``studies`` (contributing study ids, "; "-joined in file order), ``n_studies``,
+        ``evidence`` (distinct excerpts, as in :func:`construct_matrix`), ``methodological_
+        limitations``, ``coherence``, ``adequacy``, ``adequacy_source`` (``"author"`` or
+        ``"computed"``), ``relevance`` and ``confidence`` (ordered categorical: high, moderate,
+        low, very low). Counts are int64, ``confidence`` categorical, the rest strings.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> table = cerqual_summary(load_corpus(), all_constructs=True)
+    >>> list(table.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['finding', 'construct_id', 'studies', 'n_studies', 'evidence',
+     'methodological_limitations', 'coherence', 'adequacy', 'adequacy_source', 'relevance',
+     'confidence']
+    >>> set(table["adequacy_source"]) <= {"author", "computed"}
+    True
+    """
+    ix = _index(corpus)
+    rows = []
+    for con in _constructs(corpus):
+        if pd.isna(con["finding"]) and not all_constructs:
+            continue
+        cid = str(con["construct_id"])
+        studies = ix.studies_of(cid)
+        evidence = sum(len(ix.cited(cid, s)) for s in studies)
+        adequacy, source = _text(con["adequacy"]), "author"
+        if adequacy is None:
+            adequacy, source = _adequacy_note(ix, studies, evidence), "computed"
+        rows.append(
+            (
+                _text(con["finding"]),
+                cid,
+                "; ".join(studies),
+                len(studies),
+                evidence,
+                _text(con["methodological_limitations"]),
+                _text(con["coherence"]),
+                adequacy,
+                source,
+                _text(con["relevance"]),
+                _text(con["confidence"]),
+            )
+        )
+    return _frame(
+        rows,
+        [
+            ("finding", _TEXT),
+            ("construct_id", _TEXT),
+            ("studies", _TEXT),
+            ("n_studies", "int64"),
+            ("evidence", "int64"),
+            ("methodological_limitations", _TEXT),
+            ("coherence", _TEXT),
+            ("adequacy", _TEXT),
+            ("adequacy_source", _TEXT),
+            ("relevance", _TEXT),
+            ("confidence", corpus.constructs["confidence"].dtype),
+        ],
+    )
