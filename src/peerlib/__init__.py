@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .comparison import (
         cerqual_summary,
         concept_overlap,
+        construct_evidence,
         construct_matrix,
         refutations,
         study_similarity,
@@ -36,7 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .graphs import UnknownIdError, study_graph, synthesis_graph
     from .loading import Corpus, corpus_root, load_corpus
     from .measures import graph_measures, study_measures, synthesis_measures, theme_bridges
+    from .notebook import Outputs, setup_notebook
     from .overview import corpus_summary
+    from .seminar import check_answer
     from .table_export import save_table, to_latex, to_markdown
     from .theme import register_theme
     from .validation import CorpusError, Problem, validate
@@ -46,6 +49,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
 _EXPORTS: dict[str, str] = {
     "Corpus": "loading",
     "CorpusError": "validation",
+    "Outputs": "notebook",
+    "check_answer": "seminar",
+    "construct_evidence": "comparison",
+    "setup_notebook": "notebook",
     "Problem": "validation",
     "UnknownIdError": "graphs",
     "centrality_chart": "charts",
@@ -83,11 +90,14 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "Corpus",
     "CorpusError",
+    "Outputs",
     "Problem",
     "UnknownIdError",
     "centrality_chart",
     "cerqual_summary",
+    "check_answer",
     "concept_overlap",
+    "construct_evidence",
     "construct_evidence_chart",
     "construct_heatmap",
     "construct_matrix",
@@ -100,6 +110,7 @@ __all__ = [
     "register_theme",
     "save_chart",
     "save_table",
+    "setup_notebook",
     "similarity_chart",
     "source_caption",
     "study_graph",

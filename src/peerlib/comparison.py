@@ -25,12 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .graphs import check_study_id
+from .graphs import UnknownIdError, check_study_id
 from .loading import Corpus
 
 __all__ = [
     "cerqual_summary",
     "concept_overlap",
+    "construct_evidence",
     "construct_matrix",
     "refutations",
     "study_similarity",
@@ -666,5 +667,65 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
             ("adequacy_source", _TEXT),
             ("relevance", _TEXT),
             ("confidence", corpus.constructs["confidence"].dtype),
+        ],
+    )
+
+
+def construct_evidence(corpus: Corpus, construct_id: str) -> pd.DataFrame:
+    """Every excerpt behind one construct: what an evidence explorer lists.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+    construct_id
+        One of ``corpus.construct_ids``; anything else raises
+        :class:`~peerlib.graphs.UnknownIdError` listing the valid ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per excerpt cited by a study's relations that touch the study's concepts mapped
+        onto the construct (studies in file order, excerpts in file order), with string columns
+        ``study_id``, ``evidence_id``, ``text``, ``speaker``, ``locator`` and ``relations``
+        (how many of those relations cite it, int64).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> corpus = load_corpus()
+    >>> table = construct_evidence(corpus, corpus.construct_ids[0])
+    >>> list(table.columns)
+    ['study_id', 'evidence_id', 'text', 'speaker', 'locator', 'relations']
+    """
+    if construct_id not in corpus.construct_ids:
+        raise UnknownIdError(
+            f"unknown construct {construct_id!r}; valid ids: {', '.join(corpus.construct_ids)}"
+        )
+    ix = _index(corpus)
+    speakers = {
+        (str(s), str(e)): str(p)
+        for s, e, p in zip(
+            corpus.evidence["study_id"],
+            corpus.evidence["evidence_id"],
+            corpus.evidence["speaker"],
+            strict=True,
+        )
+    }
+    rows = []
+    for sid in ix.studies_of(construct_id):
+        cited = ix.cited(construct_id, sid)
+        for eid in sorted(cited, key=lambda e: ix.excerpts[(sid, e)].position):
+            excerpt = ix.excerpts[(sid, eid)]
+            rows.append((sid, eid, excerpt.text, speakers[(sid, eid)], excerpt.locator, cited[eid]))
+    return _frame(
+        rows,
+        [
+            ("study_id", _TEXT),
+            ("evidence_id", _TEXT),
+            ("text", _TEXT),
+            ("speaker", _TEXT),
+            ("locator", _TEXT),
+            ("relations", "int64"),
         ],
     )
