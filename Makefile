@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 figures: $(STAMP)
 	$(BIN)/peerlib validate
+	$(BIN)/peerlib build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -55,7 +55,20 @@ _DASHES: dict[str, list[int]] = {
     "in_tension_with": [4, 2, 1, 2],
     "contests": [3, 5],
 }
-_SHAPES = ("circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "wedge")
+#: Distinct point shapes for themes; a study with more themes than this reuses them in order.
+_SHAPES = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "cross",
+    "triangle-down",
+    "triangle-right",
+    "triangle-left",
+    "wedge",
+    "arrow",
+    "stroke",
+)
 _EXTENT = 1.18  # layout is in [-1, 1]; a margin for labels
 
 
@@ -83,6 +96,12 @@ def source_caption(corpus: Corpus, study_ids: list[str] | None = None) -> str:
 
 def _layered(layers: list[alt.Chart], **properties: Any) -> alt.LayerChart:
     return cast(alt.LayerChart, alt.layer(*layers).properties(**properties))
+
+
+def _whole_numbers(top: int, most: int = 6) -> list[int]:
+    """Tick values for a count axis: whole numbers only, about ``most`` of them."""
+    step = max(1, math.ceil(top / most))
+    return list(range(0, top + step, step)) if top > most else list(range(0, top + 1))
 
 
 def _title(text: str, *subtitle: str) -> alt.Title:
@@ -242,7 +261,10 @@ def study_network_chart(
             ),
             shape=alt.Shape(
                 "theme:N",
-                scale=alt.Scale(domain=theme_order, range=list(_SHAPES[: len(theme_order)])),
+                scale=alt.Scale(
+                    domain=theme_order,
+                    range=[_SHAPES[i % len(_SHAPES)] for i in range(len(theme_order))],
+                ),
                 legend=alt.Legend(title="Theme (the paper's own)", labelLimit=320),
             ),
             size=alt.Size("degree:Q", scale=alt.Scale(range=[70, 420]), legend=None),
@@ -343,6 +365,7 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
     ]
     lines, arrows = _edge_frame(edges, pos)
     x, y = _xy(1.25)
+    most_studies = max(1, int(nodes["n_studies"].max())) if len(nodes) else 1
     polarity = alt.Scale(domain=["supports", "pulls against"], range=[_SUPPORT, _OPPOSE])
     tooltip = [
         alt.Tooltip("link:N"),
@@ -387,10 +410,8 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
             y=y,
             size=alt.Size(
                 "n_studies:Q",
-                scale=alt.Scale(
-                    domain=[0, max(1, int(nodes["n_studies"].max() or 1))], range=[0, 1400]
-                ),
-                legend=alt.Legend(title="Supporting studies", tickMinStep=1, format="d"),
+                scale=alt.Scale(domain=[0, most_studies], range=[0, 1400]),
+                legend=alt.Legend(title="Supporting studies", values=_whole_numbers(most_studies)),
             ),
             fill=alt.Fill("status:N", scale=status, legend=alt.Legend(title="Between studies")),
             stroke=alt.condition(
@@ -678,7 +699,11 @@ def construct_evidence_chart(corpus: Corpus, construct_id: str) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("evidence:Q", title="Excerpts", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X(
+                "evidence:Q",
+                title="Excerpts",
+                axis=alt.Axis(values=_whole_numbers(int(data["evidence"].max() or 1)), format="d"),
+            ),
             y=alt.Y("study_id:N", sort=corpus.study_ids, title=None),
             color=alt.Color(
                 "coverage:N",

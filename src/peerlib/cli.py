@@ -8,16 +8,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import _atomic
-from .loading import corpus_root, load_corpus
-from .models import json_schemas
-from .overview import corpus_summary
-from .validation import CorpusError
+# Heavy modules (pandas, pydantic) are imported inside the commands that need them, so that
+# `peerlib build` can decide that nothing changed in well under a second.
 
 __all__ = ["main"]
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .loading import corpus_root, load_corpus
+    from .overview import corpus_summary
+    from .validation import CorpusError
+
     root = corpus_root(args.path)
     try:
         corpus = load_corpus(root)
@@ -34,7 +35,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    out = Path(args.out)
+    from . import _atomic
+    from .loading import corpus_root
+    from .models import json_schemas
+
+    out = Path(args.out) if args.out else corpus_root(None) / "schema"
     for name, schema in json_schemas().items():
         text = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         _atomic.write_text(out / name, text)
@@ -50,8 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no summary table")
     p.set_defaults(run=_validate)
     p = sub.add_parser("schema", help="write the JSON Schemas of the corpus format")
-    p.add_argument("--out", default=str(corpus_root(None) / "schema"), help="output folder")
+    p.add_argument("--out", default=None, help="output folder (default: data/schema)")
     p.set_defaults(run=_schema)
+    from . import build  # light: papermill and Jupyter load only when a notebook must run
+
+    p = sub.add_parser(
+        "build",
+        help="run the figure notebooks of figures.toml that are out of date",
+        description=(build.__doc__ or "").split("\n\n")[0],
+    )
+    build.add_arguments(p)
+    p.set_defaults(run=build.run)
     return parser
 
 

@@ -32,7 +32,12 @@ FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "html")
 PNG_SCALE = 2
 
 _fonts_registered = False
-_SVG_ID = re.compile(r"\b((?:clip|gradient|pattern|mask)[_-]?)(\d+)\b")
+# Vega's generated ids, where they are defined or referred to; never plain text.
+_SVG_ID = re.compile(r'(id="|url\(#|href="#)((clip|gradient|pattern|mask)[_-]?)(\d+)(?=[")])')
+# The entries of a PDF resource dictionary, one per line: /name N 0 R
+_PDF_RESOURCES = re.compile(
+    rb"(/(?:Font|XObject|ExtGState|Pattern|Shading|ColorSpace) <<\n)((?:[ \t]*/\S+ [^\n]*\n)+)"
+)
 
 
 def _ensure_fonts() -> None:
@@ -45,25 +50,47 @@ def _ensure_fonts() -> None:
 
 
 def chart_spec(chart: alt.TopLevelMixin, theme: str | None = THEME_NAME) -> dict[str, Any]:
-    """The chart's Vega-Lite spec as a dict, with ``theme`` applied (``None``: the active one)."""
-    if theme is None:
-        return dict(chart.to_dict())
-    if theme == THEME_NAME:
-        register_theme()
-    with alt.theme.enable(theme):
-        return dict(chart.to_dict())
+    """The chart's Vega-Lite spec as a dict, with ``theme`` applied (``None``: the active one).
+
+    Altair's 5,000-row guard is lifted here: peerlib's charts pre-aggregate their data, and the
+    one chart that grows quadratically (study similarity, n x n cells) must still export for a
+    review of a hundred studies.
+    """
+    with alt.data_transformers.enable("default", max_rows=None):
+        if theme is None:
+            return dict(chart.to_dict())
+        if theme == THEME_NAME:
+            register_theme()
+        with alt.theme.enable(theme):
+            return dict(chart.to_dict())
 
 
 def _stable_svg(svg: str) -> str:
-    numbers: dict[str, str] = {}
+    """Renumber Vega's generated element ids from 1 in order of appearance.
+
+    Only ids where they are defined or referred to are touched: text that merely looks like
+    one (a study called ``clip2019`` on an axis) is left alone.
+    """
+    numbers: dict[str, int] = {}
 
     def renumber(match: re.Match[str]) -> str:
-        key = match.group(0)
-        if key not in numbers:
-            numbers[key] = f"{match.group(1)}{len(numbers) + 1}"
-        return numbers[key]
+        old = match.group(2) + match.group(4)
+        number = numbers.setdefault(old, len(numbers) + 1)
+        return f"{match.group(1)}{match.group(2)}{number}"
 
     return _SVG_ID.sub(renumber, svg)
+
+
+def _stable_pdf(pdf: bytes) -> bytes:
+    """Sort the entries of each resource dictionary: vl-convert writes them in hash order.
+
+    Sorting lines keeps every byte count, so the cross-reference offsets stay valid."""
+
+    def sort(match: re.Match[bytes]) -> bytes:
+        lines = match.group(2).splitlines(keepends=True)
+        return match.group(1) + b"".join(sorted(lines))
+
+    return _PDF_RESOURCES.sub(sort, pdf)
 
 
 def render(spec: dict[str, Any], fmt: str) -> bytes:
@@ -76,7 +103,7 @@ def render(spec: dict[str, Any], fmt: str) -> bytes:
     if fmt == "png":
         return bytes(vlc.vegalite_to_png(spec, scale=PNG_SCALE))
     if fmt == "pdf":
-        return bytes(vlc.vegalite_to_pdf(spec))
+        return _stable_pdf(bytes(vlc.vegalite_to_pdf(spec)))
     if fmt == "html":
         return str(vlc.vegalite_to_html(spec, bundle=True)).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

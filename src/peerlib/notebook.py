@@ -31,6 +31,8 @@ def setup_notebook(*, interactive: bool = False) -> None:
     too, but papermill cannot save that output: keep it for working by hand).
     """
     alt.theme.enable(register_theme())
+    # peerlib's charts are pre-aggregated; the similarity matrix of a large review is n x n
+    alt.data_transformers.disable_max_rows()
     if interactive:
         alt.renderers.enable("mimetype")
     else:

@@ -1,0 +1,157 @@
+"""Benchmark ``peerlib build`` against a naive loop over the papermill command line.
+
+Measures, in one go and on a scratch copy of the corpus (the real one is never touched):
+
+1. naive: the ``papermill`` CLI once per notebook x parameter set, one after the other, with the
+   same injected parameters and environment as the build, into a temporary folder;
+2. clean: ``peerlib build`` into an empty output and build folder;
+3. no-op: ``peerlib build`` again, nothing changed;
+4. edit: ``peerlib build`` after appending a comment to one study file: which runs rebuild;
+   (and, as a control, after only touching that file's modification time: none should).
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_build.py [--config figures.toml] [--data DIR] [--jobs N]
+
+Targets (from the issue): clean <= 0.5 x naive; no-op < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+ENV = {"TZ": "UTC", "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "315532800"}
+
+
+def timed(cmd: list[str], **kwargs: object) -> tuple[float, subprocess.CompletedProcess[str]]:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    return time.perf_counter() - started, done
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+def naive(config: Path, data: Path, scratch: Path) -> tuple[float, int, dict[str, str]]:
+    """The papermill CLI once per run; returns wall time, run count, artifact hashes."""
+    from peerlib._buildfile import expand, load_config
+
+    root = config.resolve().parent
+    runs = expand(load_config(config), data)
+    out = scratch / "naive"
+    env = {**os.environ, **ENV}
+    started = time.perf_counter()
+    for run in runs:
+        (out / run.name).mkdir(parents=True)
+        parameters = {**run.parameters, "data_dir": str(data), "out_dir": str(out / run.name)}
+        notebook = root / run.notebook
+        cmd = [
+            str(BIN / "papermill"),
+            str(notebook),
+            str(scratch / "naive-notebooks" / f"{run.name}.ipynb"),
+            "--kernel",
+            "python3",
+            "--language",
+            "python",
+            "--cwd",
+            str(notebook.parent),
+            "--parameters_yaml",
+            json.dumps(parameters),  # JSON is YAML
+            "--execution-timeout",
+            str(int(run.timeout)),
+            "--no-progress-bar",
+        ]
+        (scratch / "naive-notebooks").mkdir(exist_ok=True)
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            print(f"  naive: {run.name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+    return time.perf_counter() - started, len(runs), hashes(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", default="figures.toml", help="the build file")
+    parser.add_argument("--data", help="corpus folder (default: the bundled review)")
+    parser.add_argument("--jobs", type=int, help="passed to peerlib build (default: all cores)")
+    parser.add_argument("--skip-naive", action="store_true", help="do not time the naive loop")
+    args = parser.parse_args()
+
+    from peerlib._buildfile import default_corpus
+
+    config = Path(args.config).resolve()
+    source = Path(args.data).resolve() if args.data else default_corpus()
+    scratch = Path(tempfile.mkdtemp(prefix="peerlib-bench-"))
+    try:
+        data = scratch / "data"
+        shutil.copytree(source, data)
+        build = [str(BIN / "peerlib"), "build", "--config", str(config), "--data", str(data)]
+        build += ["--out", str(scratch / "figures"), "--build-dir", str(scratch / "build")]
+        if args.jobs:
+            build += ["--jobs", str(args.jobs)]
+        print(f"config {config}, corpus {source}, {os.cpu_count()} cores")
+
+        if not args.skip_naive:
+            naive_s, count, naive_hashes = naive(config, data, scratch)
+            print(f"1. naive papermill CLI loop: {count} runs in {naive_s:.1f} s")
+
+        clean_s, done = timed(build)
+        if done.returncode != 0:
+            print(done.stdout, done.stderr, sep="\n", file=sys.stderr)
+        print(f"2. clean peerlib build:      {clean_s:.1f} s (exit {done.returncode})")
+        if not args.skip_naive:
+            built = hashes(scratch / "figures")
+            differ = sorted(
+                a for a in set(built) | set(naive_hashes) if built.get(a) != naive_hashes.get(a)
+            )
+            shown = ", ".join(differ[:6]) + (" ..." if len(differ) > 6 else "")
+            print(f"   artifacts differing from the naive loop's: {len(differ)} {shown}")
+
+        noop_s, done = timed(build)
+        print(
+            f"3. no-op rebuild:            {noop_s:.2f} s  ({done.stdout.strip().splitlines()[-1]})"
+        )
+
+        study = sorted((data / "studies").glob("*.yaml"))[0]
+        os.utime(study)
+        touch_s, done = timed(build)
+        touched = re.findall(r"\] built\s+(\S+)", done.stdout)
+        print(
+            f"4a. after touching {study.name} (mtime only): {len(touched)} rebuilt, {touch_s:.2f} s"
+        )
+        with study.open("a", encoding="utf-8") as handle:
+            handle.write("# benchmark edit\n")
+        edit_s, done = timed(build)
+        rebuilt = re.findall(r"\] built\s+(\S+)", done.stdout)
+        print(
+            f"4b. after editing {study.name}: {len(rebuilt)} rebuilt in {edit_s:.1f} s: "
+            + (", ".join(rebuilt) or "none")
+        )
+
+        print("\nratios")
+        if not args.skip_naive:
+            print(f"  clean / naive = {clean_s / naive_s:.2f}   (target <= 0.5)")
+        print(f"  no-op / clean = {noop_s / clean_s:.3f}  (no-op {noop_s:.2f} s, target < 1 s)")
+        print(f"  rebuilt after editing {study.name}: {', '.join(rebuilt) or 'none'}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
