@@ -325,6 +325,10 @@ def build(
             )
         if not only and not check:
             result.pruned = _prune(manifest, {r.name for r in all_runs}, target, work_dir)
+        if not check:
+            from .site import write_index
+
+            write_index(target, manifest)
         if check:
             names = {p.run.name for p in plans}
             failed = {f.name for f in result.failed}
