@@ -269,7 +269,7 @@ def test_a_failing_notebook_does_not_stop_the_others(
     failed = json.loads((project / "build" / "failed" / "fail.ipynb").read_text())
     assert failed["metadata"]["papermill"]["exception"] is True
     figures = project / "figures"
-    assert sorted(files(figures)) == ["manifest.json", "ok/info.txt", "ok/table.csv"]
+    assert sorted(files(figures)) == ["index.html", "manifest.json", "ok/info.txt", "ok/table.csv"]
     manifest = json.loads((figures / "manifest.json").read_text())
     assert sorted(manifest["runs"]) == ["ok"]
     assert not list(project.rglob("partial.txt"))  # nothing of the failed run survives

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -217,8 +218,12 @@ def synthesis_rows(synthesis: Synthesis) -> Rows:
     return rows
 
 
+def frame_of(rows: Iterable[tuple[Any, ...]], spec: list[tuple[str, Any]]) -> pd.DataFrame:
+    """A frame with exactly these columns and dtypes, also when ``rows`` is empty."""
+    df = pd.DataFrame.from_records(list(rows), columns=[name for name, _ in spec])
+    return df.astype(dict(spec)).reset_index(drop=True)
+
+
 def frame(table: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    """Build one table with its documented columns and dtypes (also when it has no rows)."""
-    spec = COLUMNS[table]
-    df = pd.DataFrame.from_records(rows, columns=[name for name, _ in spec])
-    return df.astype(dict(spec))
+    """Build one corpus table with its documented columns and dtypes."""
+    return frame_of(rows, COLUMNS[table])

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._tables import frame_of as _frame
 from .graphs import UnknownIdError, check_study_id
 from .loading import Corpus
 
@@ -56,12 +57,6 @@ _COVERAGE_WORDS: dict[str, str] = {
 
 
 # ------------------------------------------------------------------------------- internals
-
-
-def _frame(rows: Iterable[tuple[Any, ...]], spec: list[tuple[str, Any]]) -> pd.DataFrame:
-    """A frame with exactly these columns and dtypes, also when ``rows`` is empty."""
-    df = pd.DataFrame.from_records(list(rows), columns=[name for name, _ in spec])
-    return df.astype(dict(spec)).reset_index(drop=True)
 
 
 def _text(value: Any) -> str | None:

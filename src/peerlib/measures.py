@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from ._tables import frame_of as _frame
 from .graphs import check_study_id, study_graph, synthesis_graph
 from .loading import Corpus
 
@@ -53,12 +54,6 @@ _MEASURES: list[tuple[str, Any]] = [
     ("community", "int64"),
     ("bridges", "boolean"),
 ]
-
-
-def _frame(rows: Iterable[tuple[Any, ...]], spec: list[tuple[str, Any]]) -> pd.DataFrame:
-    """A frame with exactly these columns and dtypes, also when ``rows`` is empty."""
-    df = pd.DataFrame.from_records(list(rows), columns=[name for name, _ in spec])
-    return df.astype(dict(spec)).reset_index(drop=True)
 
 
 def _projection(graph: nx.Graph) -> nx.Graph:

@@ -7,7 +7,7 @@ Cross-references (unknown ids, duplicates) are checked in :mod:`peerlib.validati
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -35,35 +35,6 @@ __all__ = [
     "json_schemas",
 ]
 
-#: Concept kinds, documented in ``data/README.md``.
-CONCEPT_KINDS: tuple[str, ...] = (
-    "actor",
-    "practice",
-    "mechanism",
-    "principle",
-    "resource",
-    "tension",
-    "outcome",
-    "context",
-)
-#: Relation types between concepts of one study (read ``source TYPE target``).
-RELATION_TYPES: tuple[str, ...] = (
-    "enables",
-    "constrains",
-    "produces",
-    "requires",
-    "part_of",
-    "enacts",
-    "in_tension_with",
-    "contests",
-)
-#: How two studies relate on a construct.
-STUDY_RELATION_TYPES: tuple[str, ...] = ("agree", "extend", "refute")
-#: What the coded text of a study holds.
-#: What a sample group's ``n`` counts.
-SAMPLE_UNITS: tuple[str, ...] = ("participants", "observed", "interviews")
-COVERAGES: tuple[str, ...] = ("full_text", "results_only", "abstract_only")
-CERQUAL_LEVELS: tuple[str, ...] = ("high", "moderate", "low", "very low")
 MAX_EXCERPT_WORDS = 40
 
 ConceptKind = Literal[
@@ -83,6 +54,20 @@ StudyRelationType = Literal["agree", "extend", "refute"]
 SampleUnit = Literal["participants", "observed", "interviews"]
 Coverage = Literal["full_text", "results_only", "abstract_only"]
 CerqualLevel = Literal["high", "moderate", "low", "very low"]
+
+# The vocabularies as tuples, in documented order (data/README.md), derived from the types.
+#: Concept kinds.
+CONCEPT_KINDS: tuple[str, ...] = get_args(ConceptKind)
+#: Relation types between concepts of one study (read ``source TYPE target``).
+RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
+#: How two studies relate on a construct.
+STUDY_RELATION_TYPES: tuple[str, ...] = get_args(StudyRelationType)
+#: What a sample group's ``n`` counts.
+SAMPLE_UNITS: tuple[str, ...] = get_args(SampleUnit)
+#: What the coded text of a study holds.
+COVERAGES: tuple[str, ...] = get_args(Coverage)
+#: GRADE-CERQual levels of confidence.
+CERQUAL_LEVELS: tuple[str, ...] = get_args(CerqualLevel)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 StudyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
