@@ -93,3 +93,32 @@ def test_parallel_read_matches_serial(tmp_path: Path) -> None:
     for name in COLUMNS:
         pd.testing.assert_frame_equal(serial.tables()[name], parallel.tables()[name])
     assert len(parallel.studies) == 60
+
+
+def test_parallel_read_after_chart_export_uses_clean_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # once vl-convert's native threads exist, workers are started without fork
+    import multiprocessing
+    import sys
+
+    import vl_convert  # noqa: F401
+
+    assert "vl_convert" in sys.modules
+    methods: list[str] = []
+    real = multiprocessing.get_context
+
+    def spy(method: str | None = None) -> multiprocessing.context.BaseContext:
+        methods.append(str(method))
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    root = tmp_path / "many"
+    (root / "studies").mkdir(parents=True)
+    text = (MINI / "studies" / "gamma.yaml").read_text(encoding="utf-8")
+    for i in range(50):
+        (root / "studies" / f"g{i:03d}.yaml").write_text(
+            text.replace("id: gamma", f"id: g{i:03d}"), encoding="utf-8"
+        )
+    assert len(load_corpus(root, jobs=2).studies) == 50
+    assert methods == ["forkserver"]

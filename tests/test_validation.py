@@ -239,3 +239,21 @@ def test_missing_folder(tmp_path: Path) -> None:
     assert problems(tmp_path / "nope") == [
         f"{tmp_path / 'nope'}:1: (folder): corpus folder does not exist"
     ]
+
+
+def test_theme_parents_must_not_form_a_cycle(mini: Path) -> None:
+    f = mini / "studies" / "alpha.yaml"
+    replace(
+        f,
+        "    concepts: [peer_worker, disclosure, trust]\n",
+        "    concepts: [peer_worker, disclosure, trust]\n    parent: limits\n",
+    )
+    replace(
+        f,
+        "    concepts: [disclosure, boundary]\n",
+        "    concepts: [disclosure, boundary]\n    parent: sharing\n",
+    )
+    assert problems(mini) == [
+        f"{f}:28: themes[0].parent: theme 'sharing' is its own ancestor (parents form a cycle)",
+        f"{f}:33: themes[1].parent: theme 'limits' is its own ancestor (parents form a cycle)",
+    ]

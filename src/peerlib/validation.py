@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -184,6 +185,22 @@ def _study_references(file: str, doc: Document, study: Study) -> list[Problem]:
                 unknown(("themes", i, "concepts", j), "concept", cid, concepts)
         if theme.parent is not None and (theme.parent not in themes or theme.parent == theme.id):
             unknown(("themes", i, "parent"), "parent theme", theme.parent, themes - {theme.id})
+    parents = {t.id: t.parent for t in study.themes}
+    for i, theme in enumerate(study.themes):
+        seen, current = {theme.id}, theme.parent
+        while current in parents and current is not None:
+            if current in seen:
+                problems.append(
+                    Problem(
+                        file,
+                        doc.line_of(("themes", i, "parent")),
+                        where(("themes", i, "parent")),
+                        f"theme '{theme.id}' is its own ancestor (parents form a cycle)",
+                    )
+                )
+                break
+            seen.add(current)
+            current = parents[current]
     for i, rel in enumerate(study.relations):
         for end in ("source", "target"):
             cid = getattr(rel, end)
@@ -419,8 +436,11 @@ def _map_studies(files: list[Path], shown: list[str], jobs: int | None) -> list[
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(files) < _PARALLEL_FROM:
         return [_read_study(p, s) for p, s in zip(files, shown, strict=True)]
-    # fork: workers inherit the imported modules, so they start in milliseconds.
-    context = multiprocessing.get_context("fork")
+    # fork: workers inherit the imported modules, so they start in milliseconds. Not once
+    # vl-convert has started its native threads (a notebook that already drew a chart):
+    # forking a process with foreign threads can deadlock, so start clean workers then.
+    method = "forkserver" if "vl_convert" in sys.modules else "fork"
+    context = multiprocessing.get_context(method)
     chunk = max(1, len(files) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         return list(pool.map(_read_study, files, shown, chunksize=chunk))
