@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         theme_evidence,
         translation_table,
     )
+    from .exchange import write_graph
     from .export import save_chart
     from .graphs import UnknownIdError, study_graph, synthesis_graph
     from .loading import Corpus, corpus_root, load_corpus
@@ -85,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     "to_markdown": "table_export",
     "translation_table": "comparison",
     "validate": "validation",
+    "write_graph": "exchange",
 }
 
 __all__ = [
@@ -126,6 +128,7 @@ __all__ = [
     "to_markdown",
     "translation_table",
     "validate",
+    "write_graph",
 ]
 
 

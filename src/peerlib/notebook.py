@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import TypeVar
 
 import altair as alt
+import networkx as nx
 import pandas as pd
 
+from .exchange import GRAPH_FORMATS, write_graph
 from .export import FORMATS, _ensure_fonts, save_chart
 from .table_export import TABLE_FORMATS, save_table
 from .theme import register_theme
@@ -70,6 +72,13 @@ class Outputs:
             fmts = self.chart_formats if formats is None else tuple(formats)
             self.written += save_chart(chart, self.out_dir / name, fmts)
         return chart
+
+    def graph(self, graph: nx.MultiDiGraph, name: str) -> nx.MultiDiGraph:
+        """Save a concept graph as ``out_dir/name.graphml`` and ``.gexf`` (Gephi, Cytoscape)."""
+        if self.out_dir is not None:
+            for fmt in GRAPH_FORMATS:
+                self.written.append(write_graph(graph, self.out_dir / f"{name}.{fmt}"))
+        return graph
 
     def table(self, table: pd.DataFrame, name: str, caption: str | None = None) -> pd.DataFrame:
         """Save ``table`` as ``out_dir/name.csv``, ``.md`` and ``.tex``."""
