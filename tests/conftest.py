@@ -7,8 +7,31 @@ from pathlib import Path
 
 import pytest
 
+from peerlib import load_corpus
+from peerlib.loading import Corpus
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
+MINI_EXTRA = FIXTURES / "mini_extra"
+
+
+def overlay_corpus(root: Path) -> Path:
+    """The mini corpus with tests/fixtures/mini_extra copied over it, at ``root``."""
+    shutil.copytree(MINI, root)
+    shutil.copytree(MINI_EXTRA, root, dirs_exist_ok=True)
+    return root
+
+
+def study_copies(root: Path, source: str, count: int, prefix: str) -> Path:
+    """A corpus at ``root`` of ``count`` copies of a mini study, ids ``<prefix>000`` on."""
+    (root / "studies").mkdir(parents=True)
+    text = (MINI / "studies" / f"{source}.yaml").read_text(encoding="utf-8")
+    for i in range(count):
+        sid = f"{prefix}{i:03d}"
+        (root / "studies" / f"{sid}.yaml").write_text(
+            text.replace(f"id: {source}", f"id: {sid}"), encoding="utf-8"
+        )
+    return root
 
 
 @pytest.fixture
@@ -17,3 +40,15 @@ def mini(tmp_path: Path) -> Path:
     root = tmp_path / "mini"
     shutil.copytree(MINI, root)
     return root
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    """The mini corpus, loaded once (read-only)."""
+    return load_corpus(MINI)
+
+
+@pytest.fixture(scope="session")
+def extra(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The mini corpus with the mini_extra overlay, loaded once (read-only)."""
+    return load_corpus(overlay_corpus(tmp_path_factory.mktemp("extra") / "corpus"))

@@ -44,7 +44,7 @@ from peerlib.charts import OPPOSING
 from peerlib.export import chart_spec, render
 from peerlib.models import CONCEPT_KINDS, RELATION_TYPES
 
-from .conftest import FIXTURES, MINI
+from .conftest import MINI, overlay_corpus
 
 Spec = dict[str, Any]
 
@@ -145,13 +145,6 @@ def svg_label_groups(svg: bytes) -> list[list[str]]:
 # --- corpora ------------------------------------------------------------------------------
 
 
-def copy_mini_extra(root: Path) -> Path:
-    """The mini corpus with the ``mini_extra`` overlay copied over it, at ``root``."""
-    shutil.copytree(MINI, root)
-    shutil.copytree(FIXTURES / "mini_extra", root, dirs_exist_ok=True)
-    return root
-
-
 #: Coverage of the synthetic studies: s01-s30 full text, s31-s45 results only, s46-s50 abstract.
 SYNTHETIC_CAPTION = "Sources: 50 studies (30 full text, 15 results only, 5 abstract only)."
 
@@ -244,7 +237,7 @@ def mini_corpus() -> Corpus:
 
 @pytest.fixture(scope="module")
 def mini_extra_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return load_corpus(copy_mini_extra(tmp_path_factory.mktemp("extra") / "mini"))
+    return load_corpus(overlay_corpus(tmp_path_factory.mktemp("extra") / "mini"))
 
 
 @pytest.fixture(

@@ -21,7 +21,6 @@ README): alpha speaks to no construct there.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -43,7 +42,8 @@ from peerlib.comparison import (
 )
 from peerlib.loading import Corpus
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .conftest import overlay_corpus
+
 NA = pd.NA
 
 E1 = "I tell them where I have been and they open up."
@@ -59,23 +59,6 @@ TABLES = {
     "cerqual_summary": cerqual_summary,
     "theme_evidence": theme_evidence,
 }
-
-
-def overlay_corpus(root: Path) -> Path:
-    """The mini corpus with tests/fixtures/mini_extra copied over it, at ``root``."""
-    shutil.copytree(FIXTURES / "mini", root)
-    shutil.copytree(FIXTURES / "mini_extra", root, dirs_exist_ok=True)
-    return root
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(FIXTURES / "mini")
-
-
-@pytest.fixture(scope="module")
-def extra(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return load_corpus(overlay_corpus(tmp_path_factory.mktemp("extra") / "corpus"))
 
 
 @pytest.fixture

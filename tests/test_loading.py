@@ -12,7 +12,7 @@ from peerlib import Corpus, load_corpus
 from peerlib._tables import COLUMNS
 from peerlib.validation import CorpusError
 
-from .conftest import MINI
+from .conftest import MINI, study_copies
 
 
 def test_tables_have_documented_columns_and_dtypes() -> None:
@@ -81,13 +81,7 @@ def test_unknown_selected_study_is_a_corpus_error() -> None:
 
 def test_parallel_read_matches_serial(tmp_path: Path) -> None:
     # enough files to take the worker-process path
-    root = tmp_path / "many"
-    (root / "studies").mkdir(parents=True)
-    text = (MINI / "studies" / "alpha.yaml").read_text(encoding="utf-8")
-    for i in range(60):
-        (root / "studies" / f"s{i:03d}.yaml").write_text(
-            text.replace("id: alpha", f"id: s{i:03d}"), encoding="utf-8"
-        )
+    root = study_copies(tmp_path / "many", "alpha", 60, "s")
     serial = load_corpus(root, jobs=1)
     parallel = load_corpus(root, jobs=2)
     for name in COLUMNS:
@@ -113,12 +107,6 @@ def test_parallel_read_after_chart_export_uses_clean_workers(
         return real(method)
 
     monkeypatch.setattr(multiprocessing, "get_context", spy)
-    root = tmp_path / "many"
-    (root / "studies").mkdir(parents=True)
-    text = (MINI / "studies" / "gamma.yaml").read_text(encoding="utf-8")
-    for i in range(50):
-        (root / "studies" / f"g{i:03d}.yaml").write_text(
-            text.replace("id: gamma", f"id: g{i:03d}"), encoding="utf-8"
-        )
+    root = study_copies(tmp_path / "many", "gamma", 50, "g")
     assert len(load_corpus(root, jobs=2).studies) == 50
     assert methods == ["forkserver"]

@@ -6,7 +6,6 @@ pairs a node lies on (split between equal paths), divided by (n - 1)(n - 2) / 2.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -27,7 +26,8 @@ from peerlib.measures import (
     theme_bridges,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .conftest import overlay_corpus
+
 NA = pd.NA
 
 MEASURE_COLUMNS: dict[str, object] = {
@@ -54,22 +54,6 @@ BRIDGE_COLUMNS: dict[str, object] = {
 def frame(rows: list[tuple[object, ...]], columns: Mapping[str, object]) -> pd.DataFrame:
     df = pd.DataFrame.from_records(rows, columns=list(columns))
     return df.astype(columns)  # type: ignore[arg-type]
-
-
-def overlay_corpus(root: Path) -> Path:
-    shutil.copytree(FIXTURES / "mini", root)
-    shutil.copytree(FIXTURES / "mini_extra", root, dirs_exist_ok=True)
-    return root
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(FIXTURES / "mini")
-
-
-@pytest.fixture(scope="module")
-def extra(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return load_corpus(overlay_corpus(tmp_path_factory.mktemp("extra") / "corpus"))
 
 
 # ---------------------------------------------------------------------------- study graphs

@@ -8,18 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peerlib import load_corpus
 from peerlib.comparison import cerqual_summary, study_similarity, translation_table
 from peerlib.loading import Corpus
 from peerlib.measures import study_measures
 from peerlib.table_export import TABLE_FORMATS, escape_latex, save_table, to_latex, to_markdown
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(FIXTURES / "mini")
 
 
 def sample() -> pd.DataFrame:

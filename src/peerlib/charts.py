@@ -447,6 +447,28 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
     )
 
 
+def _cell_matrix(
+    data: pd.DataFrame,
+    *,
+    x: alt.X,
+    y: alt.Y,
+    colour: Any,
+    tooltip: list[alt.Tooltip],
+    text: str,
+    dark_text_when: str,
+    title: alt.Title,
+) -> alt.LayerChart:
+    """A grid of coloured cells, each labelled with its value: one band per item on each axis,
+    so the grid grows with the review; labels turn dark on light (high) cells."""
+    base = alt.Chart(data).encode(x=x, y=y)
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(color=colour, tooltip=tooltip)
+    label = base.mark_text(fontSize=10).encode(
+        text=text,
+        color=alt.condition(dark_text_when, alt.value("#222222"), alt.value("white")),
+    )
+    return _layered([rect, label], width=alt.Step(34), height=alt.Step(26), title=title)
+
+
 def construct_heatmap(corpus: Corpus) -> alt.LayerChart:
     """Which study speaks to which construct, and with how many excerpts.
 
@@ -466,7 +488,9 @@ def construct_heatmap(corpus: Corpus) -> alt.LayerChart:
             for n, present in zip(matrix["evidence"], matrix["present"], strict=True)
         ],
     )
-    base = alt.Chart(data).encode(
+    top = max(1, int(data["evidence"].max() or 1))
+    return _cell_matrix(
+        data,
         x=alt.X(
             "study_id:N",
             sort=corpus.study_ids,
@@ -474,9 +498,7 @@ def construct_heatmap(corpus: Corpus) -> alt.LayerChart:
             axis=alt.Axis(labelAngle=-40, orient="top"),
         ),
         y=alt.Y("construct:N", sort=[str(labels[c]) for c in corpus.construct_ids], title=None),
-    )
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.condition(
+        colour=alt.condition(
             "datum.present",
             alt.Color("evidence:Q", scale=alt.Scale(scheme="viridis", zero=True), title="Excerpts"),
             alt.value("#eeeeee"),
@@ -487,18 +509,8 @@ def construct_heatmap(corpus: Corpus) -> alt.LayerChart:
             alt.Tooltip("concepts:Q", title="concepts mapped"),
             alt.Tooltip("evidence:Q", title="excerpts"),
         ],
-    )
-    top = max(1, int(data["evidence"].max() or 1))
-    text = base.mark_text(fontSize=10).encode(
         text="evidence_text:N",
-        color=alt.condition(
-            f"datum.evidence > {top * 0.6}", alt.value("#222222"), alt.value("white")
-        ),
-    )
-    return _layered(
-        [rect, text],
-        width=alt.Step(34),
-        height=alt.Step(26),
+        dark_text_when=f"datum.evidence > {top * 0.6}",
         title=_title(
             "Which study speaks to which construct, and with how much evidence",
             "Cell: excerpts cited by the study's relations on the construct; grey: no concept "
@@ -522,13 +534,12 @@ def similarity_chart(corpus: Corpus, measure: str = "jaccard") -> alt.LayerChart
     data = study_similarity(corpus)
     data = data.assign(value_text=data[measure].map(lambda v: "" if pd.isna(v) else f"{v:.2f}"))
     order = corpus.study_ids
-    base = alt.Chart(data).encode(
+    name = "Jaccard index" if measure == "jaccard" else "overlap coefficient"
+    return _cell_matrix(
+        data,
         x=alt.X("study_a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
         y=alt.Y("study_b:N", sort=order, title=None),
-    )
-    name = "Jaccard index" if measure == "jaccard" else "overlap coefficient"
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(
+        colour=alt.Color(
             f"{measure}:Q",
             scale=alt.Scale(scheme="viridis", domain=[0, 1]),
             title=name.capitalize(),
@@ -540,15 +551,8 @@ def similarity_chart(corpus: Corpus, measure: str = "jaccard") -> alt.LayerChart
             alt.Tooltip("jaccard:Q", format=".2f"),
             alt.Tooltip("overlap:Q", format=".2f"),
         ],
-    )
-    text = base.mark_text(fontSize=10).encode(
         text="value_text:N",
-        color=alt.condition(f"datum.{measure} > 0.6", alt.value("#222222"), alt.value("white")),
-    )
-    return _layered(
-        [rect, text],
-        width=alt.Step(34),
-        height=alt.Step(26),
+        dark_text_when=f"datum.{measure} > 0.6",
         title=_title(
             f"How alike the studies are in the constructs they share ({name})",
             "1 on the diagonal; blank where undefined (a study that maps onto no construct).",
