@@ -50,7 +50,7 @@ def hashes(folder: Path) -> dict[str, str]:
 
 def naive(config: Path, data: Path, scratch: Path) -> tuple[float, int, dict[str, str]]:
     """The papermill CLI once per run; returns wall time, run count, artifact hashes."""
-    from peerlib._buildfile import expand, load_config
+    from peerlib.build.config import expand, load_config
 
     root = config.resolve().parent
     runs = expand(load_config(config), data)
@@ -92,10 +92,10 @@ def main() -> int:
     parser.add_argument("--skip-naive", action="store_true", help="do not time the naive loop")
     args = parser.parse_args()
 
-    from peerlib._buildfile import default_corpus
+    from peerlib.corpus_files import corpus_root
 
     config = Path(args.config).resolve()
-    source = Path(args.data).resolve() if args.data else default_corpus()
+    source = Path(args.data).resolve() if args.data else corpus_root().resolve()
     scratch = Path(tempfile.mkdtemp(prefix="peerlib-bench-"))
     try:
         data = scratch / "data"

@@ -16,14 +16,15 @@ import nbformat
 import papermill  # noqa: F401 - loaded once here: the build's forked workers inherit it
 import pytest
 
-from peerlib import _buildfile
-from peerlib.build import BuildConfigError, BuildResult, build
+import peerlib
+from peerlib.build import BuildConfigError, BuildResult, Project, build
+from peerlib.build.keys import Hasher, environment_digest, requirements
 from peerlib.cli import main
-from peerlib.loading import corpus_root
 
 ECHO = (
     'data_dir = ""\nout_dir = ""\nstudy = "alpha"\nlabel = "x"',
-    "from pathlib import Path\ntext = Path(data_dir, 'studies', f'{study}.yaml').read_text()",
+    "from pathlib import Path\n"
+    "text = next(Path(data_dir, 'studies').glob(f'{study}.y*ml')).read_text()",
     "lines = len(text.splitlines())\n"
     "Path(out_dir, 'info.txt').write_text(f'{study} {label}\\n')\n"
     "Path(out_dir, 'table.csv').write_text(f'study,lines\\n{study},{lines}\\n')\n"
@@ -95,9 +96,7 @@ def run(
     """``build`` with this project's layout, two jobs, progress lines into ``lines``."""
     sink = lines if lines is not None else []
     return build(
-        root / "figures.toml",
-        data=data,
-        sources=root / "src",
+        Project.resolve(root / "figures.toml", data=data, sources=root / "src"),
         jobs=2,
         only=only or [],
         dry_run=dry_run,
@@ -147,7 +146,7 @@ def test_build_then_skip_then_rebuild_what_changed(project: Path, mini: Path) ->
     entry = manifest["artifacts"]["study-beta/table.csv"]
     assert entry["notebook"] == "notebooks/echo.ipynb"
     assert entry["parameters"] == {"label": "hi", "study": "beta"}
-    assert entry["sha256"] == _buildfile.Hasher().file(figures / "study-beta" / "table.csv")
+    assert entry["sha256"] == Hasher().file(figures / "study-beta" / "table.csv")
     assert list(manifest["runs"]["study-beta"]["inputs"]) == ["studies/beta.yaml"]
     assert sorted(manifest["runs"]["corpus"]["inputs"]) == [
         "studies/alpha.yaml",
@@ -396,23 +395,59 @@ def test_construct_runs_and_default_corpus(project: Path, mini: Path) -> None:
     )
     plan = run(project, mini, dry_run=True)
     assert list(plan.planned) == ["c-disclosure", "c-mutuality", "c-trust"]
-    assert _buildfile.default_corpus() == corpus_root(None)
+
+
+def test_yml_study_files_are_built_and_keyed_like_yaml(project: Path, mini: Path) -> None:
+    (mini / "studies" / "beta.yaml").rename(mini / "studies" / "beta.yml")
+    config = project / "figures.toml"
+    config.write_text(
+        config.read_text().replace('"studies/{study}.yaml"', '"{study_file}"'), encoding="utf-8"
+    )
+    plan = run(project, mini, dry_run=True)
+    assert sorted(plan.planned) == ["corpus", "study-alpha", "study-beta", "study-gamma"]
+    assert run(project, mini).ok
+    manifest = json.loads((project / "figures" / "manifest.json").read_text())
+    assert list(manifest["runs"]["study-beta"]["inputs"]) == ["studies/beta.yml"]
+    assert "studies/beta.yml" in manifest["runs"]["corpus"]["inputs"]
+    # an edit to the .yml file rebuilds its run, as for a .yaml one
+    append(mini / "studies" / "beta.yml", "# edited\n")
+    plan = run(project, mini, dry_run=True)
+    assert plan.planned["study-beta"] == "studies/beta.yml changed"
+    assert "study-alpha" not in plan.planned
+
+
+@pytest.mark.parametrize("package", ["tabulate", "jinja2", "vl-convert-python", "altair"])
+def test_cache_key_follows_every_package_that_writes_artifacts(package: str) -> None:
+    assert package in requirements()
+    from importlib import metadata
+
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:  # a platform's own dependency (pywinpty...)
+            return None
+
+    installed = {name: version(name) for name in requirements()}
+    bumped = {**installed, package: f"{installed[package]}.post1"}
+    assert environment_digest(installed) == environment_digest()
+    assert environment_digest(bumped) != environment_digest(installed)
 
 
 def test_deciding_imports_no_papermill_jupyter_altair_or_pandas(project: Path, mini: Path) -> None:
     # peerlib/__init__ itself imports pandas, so the package is stubbed: this checks build's own
     # imports, for a build that has nothing to do
     assert run(project, mini, only=["study-alpha"]).built == ["study-alpha"]
-    src = Path(_buildfile.__file__).parent
+    src = Path(peerlib.__file__).parent
     code = textwrap.dedent(
         f"""
         import sys, types
         package = types.ModuleType("peerlib")
         package.__path__ = [{str(src)!r}]
         sys.modules["peerlib"] = package
-        from peerlib.build import build
-        result = build({str(project / "figures.toml")!r}, data={str(mini)!r},
-                       sources={str(project / "src")!r}, only=["study-alpha"], progress=None)
+        from peerlib.build import Project, build
+        project = Project.resolve({str(project / "figures.toml")!r}, data={str(mini)!r},
+                                  sources={str(project / "src")!r})
+        result = build(project, only=["study-alpha"], progress=None)
         assert result.built == [] and result.skipped == ["study-alpha"], result
         heavy = ("papermill", "nbformat", "nbclient", "jupyter_client", "altair", "pandas")
         print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
@@ -423,7 +458,7 @@ def test_deciding_imports_no_papermill_jupyter_altair_or_pandas(project: Path, m
 
 
 def test_normalise_strips_run_records_ids_and_machine_paths() -> None:
-    from peerlib._notebooks import normalise
+    from peerlib.build.worker import normalise
 
     div = "altair-viz-" + "ab12" * 8
     doc = {

@@ -64,3 +64,31 @@ def test_every_notebook_is_in_the_build_file() -> None:
     config = tomllib.loads((ROOT / "figures.toml").read_text(encoding="utf-8"))
     built = {figure["notebook"] for figure in config["figure"]}
     assert built == {f"notebooks/{p.name}" for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_runs_end_to_end_on_the_bundled_review(path: Path, tmp_path: Path) -> None:
+    # The real notebooks, as a student runs them: default parameters, the bundled review, and
+    # every figure and table they save. (The build runs them too, but only `--check` in CI
+    # would notice a notebook that no longer runs; this says which one and where.)
+    import papermill
+
+    out = tmp_path / "out"
+    executed = papermill.execute_notebook(
+        str(path),
+        str(tmp_path / path.name),
+        parameters={"out_dir": str(out)},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(path.parent),
+    )
+    errors = [
+        o
+        for c in executed.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
+    assert errors == []
+    saved = sorted(p.suffix for p in out.rglob("*") if p.is_file())
+    assert ".csv" in saved, saved  # every notebook saves at least one table

@@ -7,8 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peerlib import Outputs, check_answer, load_corpus
-from peerlib.graphs import UnknownIdError
+from peerlib import Outputs, UnknownIdError, check_answer, load_corpus
 
 from .conftest import MINI
 

@@ -3,8 +3,13 @@ evidence synthesis.
 
 >>> import peerlib
 >>> corpus = peerlib.load_corpus()
+>>> corpus.study_ids
+['austin2014', 'gillard2013', 'kirkegaard2022', 'knopes2023', 'moran2025']
 >>> graph = peerlib.study_graph(corpus, "kirkegaard2022")
->>> chart = peerlib.study_network_chart(corpus, "kirkegaard2022")
+>>> graph.number_of_nodes() == len(corpus.concepts.query("study_id == 'kirkegaard2022'"))
+True
+>>> type(peerlib.study_network_chart(corpus, "kirkegaard2022")).__name__
+'LayerChart'
 """
 
 from __future__ import annotations
@@ -33,18 +38,23 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         theme_evidence,
         translation_table,
     )
+    from .corpus_files import corpus_root
     from .exchange import write_graph
     from .export import save_chart
-    from .graphs import UnknownIdError, study_graph, synthesis_graph
-    from .loading import Corpus, corpus_root, load_corpus
+    from .graphs import study_graph, synthesis_graph
+    from .loading import Corpus, UnknownIdError, load_corpus, validate
     from .measures import graph_measures, study_measures, synthesis_measures, theme_bridges
     from .notebook import Outputs, setup_notebook
     from .overview import corpus_summary
     from .seminar import check_answer
     from .table_export import save_table, to_latex, to_markdown
     from .theme import register_theme
-    from .validation import CorpusError, Problem, validate
+    from .validation import CorpusError, Problem
 
+__version__ = "0.2.0"
+
+# The public API, one name a line: the module each comes from. ``__all__`` is derived from it,
+# and a test checks that the imports above (for type checkers) name exactly these.
 # Exports load on first use, so `import peerlib` (and the CLI's fast paths, such as a no-op
 # build) does not pay for pandas, altair and networkx until they are needed.
 _EXPORTS: dict[str, str] = {
@@ -55,14 +65,14 @@ _EXPORTS: dict[str, str] = {
     "construct_evidence": "comparison",
     "setup_notebook": "notebook",
     "Problem": "validation",
-    "UnknownIdError": "graphs",
+    "UnknownIdError": "loading",
     "centrality_chart": "charts",
     "cerqual_summary": "comparison",
     "concept_overlap": "comparison",
     "construct_evidence_chart": "charts",
     "construct_heatmap": "charts",
     "construct_matrix": "comparison",
-    "corpus_root": "loading",
+    "corpus_root": "corpus_files",
     "corpus_summary": "overview",
     "evidence_density_chart": "charts",
     "graph_measures": "measures",
@@ -85,51 +95,11 @@ _EXPORTS: dict[str, str] = {
     "to_latex": "table_export",
     "to_markdown": "table_export",
     "translation_table": "comparison",
-    "validate": "validation",
+    "validate": "loading",
     "write_graph": "exchange",
 }
 
-__all__ = [
-    "Corpus",
-    "CorpusError",
-    "Outputs",
-    "Problem",
-    "UnknownIdError",
-    "centrality_chart",
-    "cerqual_summary",
-    "check_answer",
-    "concept_overlap",
-    "construct_evidence",
-    "construct_evidence_chart",
-    "construct_heatmap",
-    "construct_matrix",
-    "corpus_root",
-    "corpus_summary",
-    "evidence_density_chart",
-    "graph_measures",
-    "load_corpus",
-    "refutations",
-    "register_theme",
-    "save_chart",
-    "save_table",
-    "setup_notebook",
-    "similarity_chart",
-    "source_caption",
-    "study_graph",
-    "study_measures",
-    "study_network_chart",
-    "study_similarity",
-    "synthesis_graph",
-    "synthesis_measures",
-    "synthesis_network_chart",
-    "theme_bridges",
-    "theme_evidence",
-    "to_latex",
-    "to_markdown",
-    "translation_table",
-    "validate",
-    "write_graph",
-]
+__all__ = ["__version__", *sorted(_EXPORTS)]
 
 
 def __getattr__(name: str) -> Any:

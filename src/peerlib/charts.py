@@ -20,8 +20,8 @@ import pandas as pd
 
 from ._layout import grouped_layout
 from .comparison import construct_matrix, study_similarity, theme_evidence, translation_table
-from .graphs import UnknownIdError, check_study_id, study_graph, synthesis_graph
-from .loading import Corpus
+from .graphs import study_graph, synthesis_graph
+from .loading import Corpus, UnknownIdError, check_study_id
 from .measures import study_measures
 from .models import CONCEPT_KINDS, RELATION_TYPES
 from .theme import KIND_COLOURS

@@ -1,4 +1,9 @@
-"""The ``peerlib`` command: validate a corpus, write its schemas, build the figures."""
+"""The ``peerlib`` command: validate a corpus, write its schemas, build the figures.
+
+>>> args = _parser().parse_args(["build", "--only", "study-*", "--jobs", "2"])
+>>> args.only, args.jobs, args.force, args.check
+(['study-*'], 2, False, False)
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ __all__ = ["main"]
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .loading import corpus_root, load_corpus
+    from .corpus_files import corpus_root
+    from .loading import load_corpus
     from .overview import corpus_summary
     from .validation import CorpusError
 
@@ -36,7 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from . import _atomic
-    from .loading import corpus_root
+    from .corpus_files import corpus_root
     from .models import json_schemas
 
     out = Path(args.out) if args.out else corpus_root(None) / "schema"
@@ -57,16 +63,107 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="write the JSON Schemas of the corpus format")
     p.add_argument("--out", default=None, help="output folder (default: data/schema)")
     p.set_defaults(run=_schema)
-    from . import build  # light: papermill and Jupyter load only when a notebook must run
-
     p = sub.add_parser(
         "build",
         help="run the figure notebooks of figures.toml that are out of date",
-        description=(build.__doc__ or "").split("\n\n")[0],
+        description="Run every figure notebook x parameter set of figures.toml that is out of "
+        "date, in parallel, and keep <out>/manifest.json.",
     )
-    build.add_arguments(p)
-    p.set_defaults(run=build.run)
+    _build_arguments(p)
+    p.set_defaults(run=_build)
     return parser
+
+
+def _build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", help="the build file (default: figures.toml here or in a parent folder)"
+    )
+    parser.add_argument("--data", help="corpus folder (default: the bundled review)")
+    parser.add_argument("--out", help="artifacts and manifest.json (default: <root>/figures)")
+    parser.add_argument(
+        "--build-dir", help="executed notebooks, logs, staging (default: <root>/build)"
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="build only runs whose name matches this glob (repeatable), e.g. 'study-*'",
+    )
+    parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild into build/check/ and fail if any artifact differs from the manifest",
+    )
+    parser.add_argument(
+        "-n", "--dry-run", action="store_true", help="list what would be built, and why"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="also list up-to-date runs")
+
+
+def _build(args: argparse.Namespace) -> int:
+    # light: papermill and Jupyter load only when a notebook must run
+    from .build import BuildConfigError, Project, build, check
+    from .build.results import shown
+
+    if args.jobs is not None and args.jobs < 1:
+        print("peerlib build: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    if args.check and (args.force or args.dry_run):
+        print("peerlib build: --check rebuilds everything; drop --force/--dry-run", file=sys.stderr)
+        return 2
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        project = Project.resolve(
+            args.config, data=args.data, out=args.out, build_dir=args.build_dir
+        )
+        if args.check:
+            result = check(project, jobs=args.jobs, only=args.only, progress=say)
+        else:
+            result = build(
+                project,
+                jobs=args.jobs,
+                only=args.only,
+                force=args.force,
+                dry_run=args.dry_run,
+                progress=say,
+            )
+    except BuildConfigError as error:
+        print(f"peerlib build: {error}", file=sys.stderr)
+        return 2
+    if args.verbose or args.dry_run:
+        for name in result.skipped:
+            print(f"up to date  {name}")
+    for name, reason in result.planned.items():
+        print(f"would build {name}  ({reason})")
+    for name in result.pruned:
+        print(f"removed     {name} (no longer in the build file)")
+    counts = [f"{len(result.built)} built", f"{len(result.skipped)} up to date"]
+    if result.failed:
+        counts.append(f"{len(result.failed)} failed")
+    if not args.dry_run:
+        print(f"{', '.join(counts)} in {result.seconds:.1f} s")
+    if result.failed:
+        count = len(result.failed)
+        print(f"\n{count} run{'s' if count != 1 else ''} failed:", file=sys.stderr)
+        for failure in result.failed:
+            print(failure.describe(), file=sys.stderr)
+    if args.check:
+        for line in result.differences:
+            print(line)
+        if result.differences:
+            n = len(result.differences)
+            print(f"check failed: {n} difference{'s' if n != 1 else ''}", file=sys.stderr)
+        elif not result.failed:
+            print(f"check passed: every artifact matches {shown(result.manifest)}")
+    return result.exit_status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

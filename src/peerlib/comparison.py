@@ -26,8 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._tables import frame_of as _frame
-from .graphs import UnknownIdError, check_study_id
-from .loading import Corpus
+from .loading import Corpus, UnknownIdError, check_study_id
 
 __all__ = [
     "cerqual_summary",
@@ -364,7 +363,7 @@ def concept_overlap(corpus: Corpus, study_a: str, study_b: str) -> pd.DataFrame:
 
     Raises
     ------
-    peerlib.graphs.UnknownIdError
+    peerlib.loading.UnknownIdError
         If either id is not a study of the corpus.
 
     Examples
@@ -675,7 +674,7 @@ def construct_evidence(corpus: Corpus, construct_id: str) -> pd.DataFrame:
         A loaded corpus.
     construct_id
         One of ``corpus.construct_ids``; anything else raises
-        :class:`~peerlib.graphs.UnknownIdError` listing the valid ids.
+        :class:`~peerlib.loading.UnknownIdError` listing the valid ids.
 
     Returns
     -------

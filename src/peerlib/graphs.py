@@ -7,21 +7,9 @@ from collections import defaultdict
 import networkx as nx
 import pandas as pd
 
-from .loading import Corpus
+from .loading import Corpus, check_study_id
 
-__all__ = ["UnknownIdError", "study_graph", "synthesis_graph"]
-
-
-class UnknownIdError(ValueError):
-    """A study or construct id that the corpus does not have; the message lists the valid ones."""
-
-
-def check_study_id(corpus: Corpus, study_id: str) -> None:
-    """Raise :class:`UnknownIdError` unless ``study_id`` is one of the corpus's studies."""
-    if study_id not in corpus.study_ids:
-        raise UnknownIdError(
-            f"unknown study {study_id!r}; valid ids: {', '.join(corpus.study_ids)}"
-        )
+__all__ = ["study_graph", "synthesis_graph"]
 
 
 def _text_or_none(value: object) -> str | None:

@@ -1,19 +1,43 @@
-"""Load a corpus folder into tidy pandas tables: the only place peerlib reads corpus files."""
+"""Read a corpus folder into tidy pandas tables: the only place peerlib reads corpus files.
+
+Which files make a corpus is :mod:`peerlib.corpus_files`' to say; what is wrong with a
+document is :mod:`peerlib.validation`'s. This module reads the files (in worker processes for
+large reviews), hands each document to the checks, and builds the :class:`Corpus` tables.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from importlib import resources
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import _tables
-from .validation import CorpusError, read_corpus
+from ._yaml import Document, YamlError, read_yaml
+from .corpus_files import STUDIES_DIR, corpus_root, study_files, synthesis_file
+from .validation import CorpusError, Problem, check_study, check_synthesis, where
 
-__all__ = ["Corpus", "corpus_root", "load_corpus"]
+__all__ = [
+    "Corpus",
+    "CorpusRead",
+    "UnknownIdError",
+    "check_study_id",
+    "load_corpus",
+    "read_corpus",
+    "validate",
+]
+
+#: Below this many files, worker processes cost more than they save.
+_PARALLEL_FROM = 48
+
+
+class UnknownIdError(ValueError):
+    """A study or construct id that the corpus does not have; the message lists the valid ones."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,18 +112,19 @@ class Corpus:
         )
 
 
-def corpus_root(path: str | os.PathLike[str] | None = None) -> Path:
-    """Resolve a corpus folder; ``None`` is the review bundled with peerlib.
+def check_study_id(corpus: Corpus, study_id: str) -> None:
+    """Raise :class:`UnknownIdError` unless ``study_id`` is a study of ``corpus``.
 
-    In a source checkout that is the repository's ``data/`` folder; in an installed wheel, the
-    copy packaged with it.
+    >>> from peerlib import load_corpus
+    >>> check_study_id(load_corpus(), "smith2020")
+    Traceback (most recent call last):
+    ...
+    peerlib.loading.UnknownIdError: unknown study 'smith2020'; valid ids: austin2014, ...
     """
-    if path is not None:
-        return Path(path)
-    checkout = Path(__file__).resolve().parents[2] / "data"
-    if (checkout / "studies").is_dir():
-        return checkout
-    return Path(str(resources.files("peerlib") / "_bundled_data"))
+    if study_id not in corpus.study_ids:
+        raise UnknownIdError(
+            f"unknown study {study_id!r}; valid ids: {', '.join(corpus.study_ids)}"
+        )
 
 
 def load_corpus(
@@ -138,3 +163,167 @@ def load_corpus(
         raise CorpusError(read.problems)
     frames = {name: _tables.frame(name, rows) for name, rows in read.rows.items()}
     return Corpus(root=read.root, **frames)
+
+
+def validate(path: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Read a corpus folder and return every problem found (an empty list when it is valid).
+
+    Parameters
+    ----------
+    path
+        The corpus folder; ``None`` means the bundled review.
+
+    Returns
+    -------
+    list of Problem
+        Sorted by file, line and place; each prints as ``file:line: where: what is wrong``.
+
+    Examples
+    --------
+    >>> validate()
+    []
+    >>> [str(p) for p in validate("no-such-folder")]
+    ['no-such-folder:1: (folder): corpus folder does not exist']
+    """
+    return read_corpus(corpus_root(path)).problems
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass
+class CorpusRead:
+    """What reading a corpus folder gave: table rows of the valid parts, and every problem."""
+
+    root: Path
+    rows: _tables.Rows = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _FileResult:
+    problems: list[Problem]
+    rows: _tables.Rows | None = None
+    study_id: str | None = None
+    line: int = 1
+
+
+def _read_document(path: Path, shown: str) -> Document | Problem:
+    """One file as a YAML document, or the one problem that stops it being read."""
+    try:
+        return read_yaml(path)
+    except YamlError as err:
+        return Problem(shown, err.line, where(err.path), err.message)
+    except OSError as err:
+        return Problem(shown, 1, "(document)", f"cannot read file: {err.strerror}")
+
+
+def _read_study(path: Path, shown: str) -> _FileResult:
+    """Read and check one study file; on success also its table rows (runs in workers)."""
+    doc = _read_document(path, shown)
+    if isinstance(doc, Problem):
+        return _FileResult([doc])
+    study, problems = check_study(shown, doc, path.stem)
+    if study is None:
+        sid = doc.data.get("id") if isinstance(doc.data, dict) else None
+        return _FileResult(problems, study_id=sid if isinstance(sid, str) else None)
+    line = doc.line_of(("id",))
+    if problems:
+        return _FileResult(problems, study_id=study.id, line=line)
+    return _FileResult([], _tables.study_rows(study, shown), study.id, line)
+
+
+def read_corpus(
+    root: Path, studies: Sequence[str] | None = None, jobs: int | None = None
+) -> CorpusRead:
+    """Read and check a corpus folder. ``studies`` restricts it to those ids, without synthesis."""
+    result = CorpusRead(root, {name: [] for name in _tables.COLUMNS})
+    if not root.is_dir():
+        result.problems.append(Problem(str(root), 1, "(folder)", "corpus folder does not exist"))
+        return result
+    files = study_files(root)
+    if studies is not None:
+        by_stem = {p.stem: p for p in files}
+        missing = [s for s in studies if s not in by_stem]
+        if missing:
+            valid = ", ".join(sorted(by_stem)) or "none"
+            result.problems.append(
+                Problem(
+                    str(root / STUDIES_DIR),
+                    1,
+                    "(folder)",
+                    f"no study file for {', '.join(missing)} (valid ids: {valid})",
+                )
+            )
+            return result
+        files = [by_stem[s] for s in sorted(set(studies))]
+    if not files:
+        result.problems.append(
+            Problem(str(root / STUDIES_DIR), 1, "(folder)", "no study files (*.yaml) found")
+        )
+        return result
+    shown = [str(p) for p in files]
+    results = _map_studies(files, shown, jobs)
+
+    first_seen: dict[str, tuple[str, int]] = {}
+    concepts: dict[str, set[str]] = {}
+    evidence: dict[str, set[str]] = {}
+    broken: set[str] = set()
+    for path, res in zip(files, results, strict=True):
+        result.problems += res.problems
+        sid = res.study_id
+        if sid is not None and sid in first_seen:
+            other, line = first_seen[sid]
+            result.problems.append(
+                Problem(
+                    str(path), res.line, "id", f"study id '{sid}' is also used by {other}:{line}"
+                )
+            )
+            continue
+        if sid is not None:
+            first_seen[sid] = (str(path), res.line)
+        if res.rows is None:
+            broken.add(sid or path.stem)
+            continue
+        for table, rows in res.rows.items():
+            result.rows[table].extend(rows)
+        concepts[sid or path.stem] = {r[1] for r in res.rows["concepts"]}
+        evidence[sid or path.stem] = {r[1] for r in res.rows["evidence"]}
+
+    synthesis_path = synthesis_file(root)
+    if studies is None and synthesis_path is not None:
+        result.problems += _read_synthesis(synthesis_path, result, concepts, evidence, broken)
+    result.problems.sort(key=lambda p: (p.file, p.line, p.where, p.message))
+    return result
+
+
+def _read_synthesis(
+    path: Path,
+    result: CorpusRead,
+    concepts: dict[str, set[str]],
+    evidence: dict[str, set[str]],
+    broken: set[str],
+) -> list[Problem]:
+    shown = str(path)
+    doc = _read_document(path, shown)
+    if isinstance(doc, Problem):
+        return [doc]
+    synthesis, problems = check_synthesis(shown, doc, concepts, evidence, broken)
+    if synthesis is not None and not problems:
+        for table, rows in _tables.synthesis_rows(synthesis).items():
+            result.rows[table].extend(rows)
+    return problems
+
+
+def _map_studies(files: list[Path], shown: list[str], jobs: int | None) -> list[_FileResult]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < _PARALLEL_FROM:
+        return [_read_study(p, s) for p, s in zip(files, shown, strict=True)]
+    # fork: workers inherit the imported modules, so they start in milliseconds. Not once
+    # vl-convert has started its native threads (a notebook that already drew a chart):
+    # forking a process with foreign threads can deadlock, so start clean workers then.
+    method = "forkserver" if "vl_convert" in sys.modules else "fork"
+    context = multiprocessing.get_context(method)
+    chunk = max(1, len(files) // (workers * 4))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_read_study, files, shown, chunksize=chunk))

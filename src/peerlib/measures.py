@@ -31,8 +31,8 @@ import networkx as nx
 import pandas as pd
 
 from ._tables import frame_of as _frame
-from .graphs import check_study_id, study_graph, synthesis_graph
-from .loading import Corpus
+from .graphs import study_graph, synthesis_graph
+from .loading import Corpus, check_study_id
 
 __all__ = [
     "SYNTHESIS",
@@ -291,7 +291,7 @@ def theme_bridges(corpus: Corpus, study_id: str) -> pd.DataFrame:
 
     Raises
     ------
-    peerlib.graphs.UnknownIdError
+    peerlib.loading.UnknownIdError
         If ``study_id`` is not a study of the corpus.
 
     Examples

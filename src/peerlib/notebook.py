@@ -49,10 +49,17 @@ class Outputs:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> table = Outputs(None).table(pd.DataFrame({"a": [1]}), "demo")  # nothing is written
-    >>> Outputs(None).written
+    >>> import pandas as pd, tempfile
+    >>> shown = Outputs(None)
+    >>> shown.table(pd.DataFrame({"a": [1]}), "demo")["a"].tolist()  # shown, not written
+    [1]
+    >>> shown.written
     []
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     saved = Outputs(folder)
+    ...     _ = saved.table(pd.DataFrame({"a": [1]}), "demo")
+    ...     sorted(p.name for p in saved.written), sorted(p.name for p in Path(folder).iterdir())
+    (['demo.csv', 'demo.md', 'demo.tex'], ['demo.csv', 'demo.md', 'demo.tex'])
     """
 
     def __init__(

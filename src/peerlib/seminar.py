@@ -6,7 +6,14 @@ any review, and says whether the student's answer matches.
 
 >>> from peerlib import load_corpus
 >>> corpus = load_corpus()
->>> check_answer("supporting_studies", None, corpus, construct=corpus.construct_ids[0]).correct
+>>> construct = "calibrated_disclosure"
+>>> check_answer("supporting_studies", None, corpus, construct=construct).correct is None
+True
+>>> check_answer("supporting_studies", 1, corpus, construct=construct).correct
+False
+>>> n = len(corpus.alignment.query("construct_id == @construct")["study_id"].unique())
+>>> check_answer("supporting_studies", n, corpus, construct=construct).correct
+True
 """
 
 from __future__ import annotations
@@ -15,8 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .graphs import UnknownIdError, check_study_id, study_graph, synthesis_graph
-from .loading import Corpus
+from .graphs import study_graph, synthesis_graph
+from .loading import Corpus, UnknownIdError, check_study_id
 from .measures import graph_measures
 
 __all__ = ["EXERCISES", "Feedback", "check_answer"]

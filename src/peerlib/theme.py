@@ -2,8 +2,12 @@
 
 >>> import altair as alt
 >>> from peerlib.theme import register_theme
+>>> before = alt.theme.active
 >>> with alt.theme.enable(register_theme()):
-...     pass
+...     alt.theme.active
+'peerlib'
+>>> alt.theme.active == before
+True
 """
 
 from __future__ import annotations

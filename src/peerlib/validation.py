@@ -1,33 +1,24 @@
-"""Validate a corpus folder and report every problem as ``file:line: where: what is wrong``.
+"""Check corpus documents and report every problem as ``file:line: where: what is wrong``.
 
 Shapes and vocabularies come from :mod:`peerlib.models`; this module adds the checks a schema
 cannot make (ids that must exist, ids that must be unique, within a file and across files) and
-turns every failure into a :class:`Problem` that names the file, the line and the place.
+turns every failure into a :class:`Problem` that names the file, the line and the place. It
+reads no file: :mod:`peerlib.loading` reads them and hands each document here.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from . import _tables
-from ._yaml import Document, PathKey, YamlError, read_yaml
+from ._yaml import Document, PathKey
 from .models import Study, Synthesis
 
-__all__ = ["CorpusError", "Problem", "validate"]
-
-STUDIES_DIR = "studies"
-SYNTHESIS_FILE = "synthesis.yaml"
-#: Below this many files, worker processes cost more than they save.
-_PARALLEL_FROM = 48
+__all__ = ["CorpusError", "Problem", "check_study", "check_synthesis", "where"]
 
 
 @dataclass(frozen=True, order=True)
@@ -212,48 +203,6 @@ def _study_references(file: str, doc: Document, study: Study) -> list[Problem]:
     return problems
 
 
-@dataclass
-class _FileResult:
-    problems: list[Problem]
-    rows: _tables.Rows | None = None
-    study_id: str | None = None
-    line: int = 1
-
-
-def _read_study(path: Path, shown: str) -> _FileResult:
-    """Read and check one study file; on success also its table rows (runs in workers)."""
-    try:
-        doc = read_yaml(path)
-    except YamlError as err:
-        return _FileResult([Problem(shown, err.line, where(err.path), err.message)])
-    except OSError as err:
-        return _FileResult([Problem(shown, 1, "(document)", f"cannot read file: {err.strerror}")])
-    if not isinstance(doc.data, dict):
-        return _FileResult(
-            [Problem(shown, 1, "(document)", "a study file must be a mapping of fields")]
-        )
-    try:
-        study = Study.model_validate(doc.data)
-    except ValidationError as err:
-        problems = _schema_problems(shown, doc, err)
-        sid = doc.data.get("id")
-        return _FileResult(problems, study_id=sid if isinstance(sid, str) else None)
-    problems = _study_references(shown, doc, study)
-    stem = path.stem
-    if study.id != stem:
-        problems.append(
-            Problem(
-                shown,
-                doc.line_of(("id",)),
-                "id",
-                f"study id '{study.id}' must match the file name '{stem}'",
-            )
-        )
-    if problems:
-        return _FileResult(problems, study_id=study.id, line=doc.line_of(("id",)))
-    return _FileResult([], _tables.study_rows(study, shown), study.id, doc.line_of(("id",)))
-
-
 # ---------------------------------------------------------------------------- synthesis
 
 
@@ -325,140 +274,48 @@ def _synthesis_references(
     return problems
 
 
-# ---------------------------------------------------------------------------- the corpus
+# ---------------------------------------------------------------------------- documents
 
 
-@dataclass
-class CorpusRead:
-    """What reading a corpus folder gave: table rows of the valid parts, and every problem."""
+def check_study(shown: str, doc: Document, stem: str) -> tuple[Study | None, list[Problem]]:
+    """Check one study document read from file ``shown`` (whose stem is ``stem``).
 
-    root: Path
-    rows: _tables.Rows = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def study_files(root: Path) -> list[Path]:
-    """The study files of a corpus folder, sorted by name."""
-    folder = root / STUDIES_DIR
-    return sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-
-
-def read_corpus(
-    root: Path, studies: Sequence[str] | None = None, jobs: int | None = None
-) -> CorpusRead:
-    """Read and check a corpus folder. ``studies`` restricts it to those ids, without synthesis."""
-    result = CorpusRead(root, {name: [] for name in _tables.COLUMNS})
-    if not root.is_dir():
-        result.problems.append(Problem(str(root), 1, "(folder)", "corpus folder does not exist"))
-        return result
-    files = study_files(root)
-    if studies is not None:
-        by_stem = {p.stem: p for p in files}
-        missing = [s for s in studies if s not in by_stem]
-        if missing:
-            valid = ", ".join(sorted(by_stem)) or "none"
-            result.problems.append(
-                Problem(
-                    str(root / STUDIES_DIR),
-                    1,
-                    "(folder)",
-                    f"no study file for {', '.join(missing)} (valid ids: {valid})",
-                )
+    Returns the model (``None`` when its shape is wrong) and every problem found.
+    """
+    if not isinstance(doc.data, dict):
+        return None, [Problem(shown, 1, "(document)", "a study file must be a mapping of fields")]
+    try:
+        study = Study.model_validate(doc.data)
+    except ValidationError as err:
+        return None, _schema_problems(shown, doc, err)
+    problems = _study_references(shown, doc, study)
+    if study.id != stem:
+        problems.append(
+            Problem(
+                shown,
+                doc.line_of(("id",)),
+                "id",
+                f"study id '{study.id}' must match the file name '{stem}'",
             )
-            return result
-        files = [by_stem[s] for s in sorted(set(studies))]
-    if not files:
-        result.problems.append(
-            Problem(str(root / STUDIES_DIR), 1, "(folder)", "no study files (*.yaml) found")
         )
-        return result
-    shown = [str(p) for p in files]
-    results = _map_studies(files, shown, jobs)
-
-    first_seen: dict[str, tuple[str, int]] = {}
-    concepts: dict[str, set[str]] = {}
-    evidence: dict[str, set[str]] = {}
-    broken: set[str] = set()
-    for path, res in zip(files, results, strict=True):
-        result.problems += res.problems
-        sid = res.study_id
-        if sid is not None and sid in first_seen:
-            other, line = first_seen[sid]
-            result.problems.append(
-                Problem(
-                    str(path), res.line, "id", f"study id '{sid}' is also used by {other}:{line}"
-                )
-            )
-            continue
-        if sid is not None:
-            first_seen[sid] = (str(path), res.line)
-        if res.rows is None:
-            broken.add(sid or path.stem)
-            continue
-        for table, rows in res.rows.items():
-            result.rows[table].extend(rows)
-        concepts[sid or path.stem] = {r[1] for r in res.rows["concepts"]}
-        evidence[sid or path.stem] = {r[1] for r in res.rows["evidence"]}
-
-    synthesis_path = root / SYNTHESIS_FILE
-    if studies is None and synthesis_path.exists():
-        result.problems += _read_synthesis(synthesis_path, result, concepts, evidence, broken)
-    result.problems.sort(key=lambda p: (p.file, p.line, p.where, p.message))
-    return result
+    return study, problems
 
 
-def _read_synthesis(
-    path: Path,
-    result: CorpusRead,
+def check_synthesis(
+    shown: str,
+    doc: Document,
     concepts: dict[str, set[str]],
     evidence: dict[str, set[str]],
     broken: set[str],
-) -> list[Problem]:
-    shown = str(path)
-    try:
-        doc = read_yaml(path)
-    except YamlError as err:
-        return [Problem(shown, err.line, where(err.path), err.message)]
+) -> tuple[Synthesis | None, list[Problem]]:
+    """Check the synthesis document against the studies read (``concepts`` and ``evidence``
+    ids by study id; ``broken``: studies whose own files have problems, not reported again)."""
     if not isinstance(doc.data, dict):
-        return [Problem(shown, 1, "(document)", "the synthesis file must be a mapping of fields")]
+        return None, [
+            Problem(shown, 1, "(document)", "the synthesis file must be a mapping of fields")
+        ]
     try:
         synthesis = Synthesis.model_validate(doc.data)
     except ValidationError as err:
-        return _schema_problems(shown, doc, err)
-    problems = _synthesis_references(shown, doc, synthesis, concepts, evidence, broken)
-    if not problems:
-        for table, rows in _tables.synthesis_rows(synthesis).items():
-            result.rows[table].extend(rows)
-    return problems
-
-
-def _map_studies(files: list[Path], shown: list[str], jobs: int | None) -> list[_FileResult]:
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < _PARALLEL_FROM:
-        return [_read_study(p, s) for p, s in zip(files, shown, strict=True)]
-    # fork: workers inherit the imported modules, so they start in milliseconds. Not once
-    # vl-convert has started its native threads (a notebook that already drew a chart):
-    # forking a process with foreign threads can deadlock, so start clean workers then.
-    method = "forkserver" if "vl_convert" in sys.modules else "fork"
-    context = multiprocessing.get_context(method)
-    chunk = max(1, len(files) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_read_study, files, shown, chunksize=chunk))
-
-
-def validate(path: str | os.PathLike[str] | None = None) -> list[Problem]:
-    """Check a corpus folder and return every problem found (an empty list when it is valid).
-
-    Parameters
-    ----------
-    path
-        The corpus folder; ``None`` means the bundled review.
-
-    Examples
-    --------
-    >>> validate()
-    []
-    """
-    from .loading import corpus_root
-
-    return read_corpus(corpus_root(path)).problems
+        return None, _schema_problems(shown, doc, err)
+    return synthesis, _synthesis_references(shown, doc, synthesis, concepts, evidence, broken)

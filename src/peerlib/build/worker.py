@@ -1,8 +1,8 @@
-"""Execute one build run with papermill in a worker process, and normalise what it wrote.
+"""The worker: execute one build run with papermill in a worker process, and normalise the
+executed notebook so that it is byte-stable.
 
-This module is imported by the build's worker processes; papermill and Jupyter are imported
-inside the functions, so that the main process (which only decides what is out of date) never
-loads them.
+Papermill and Jupyter are imported inside the functions, so that the main process (which only
+decides what is out of date) never loads them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .results import FailureKind
 
 __all__ = ["Job", "Outcome", "RunError", "execute", "init_worker", "normalise"]
 
@@ -72,7 +74,7 @@ class Job:
 class RunError:
     """Why a run failed. ``cell`` is the 0-based index in the source notebook."""
 
-    kind: str  # "cell", "timeout", "kernel-start", "kernel-died", "error"
+    kind: FailureKind
     message: str
     cell: int | None = None
     cell_source: str | None = None
@@ -218,7 +220,7 @@ def _attempt(job: Job) -> RunError | None:
         if isinstance(exc, TimeoutError):
             message = f"TimeoutError: the run took longer than its timeout of {job.timeout:g} s"
             return RunError("timeout", message, cell, _first_line(source))
-        kind = "kernel-died" if type(exc).__name__ == "DeadKernelError" else "error"
+        kind: FailureKind = "kernel-died" if type(exc).__name__ == "DeadKernelError" else "error"
         return RunError(kind, _describe(exc), cell, _first_line(source))
     return None
 

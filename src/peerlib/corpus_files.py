@@ -1,0 +1,167 @@
+"""The layout of a corpus folder: which files make a review, and the ids they give.
+
+This is the one module that knows the layout; :mod:`peerlib.loading` (reading), validation
+and the build (its runs and cache keys) all ask it. It imports neither pandas nor pydantic, so
+the build can decide that nothing changed without loading them.
+
+A corpus folder holds::
+
+    studies/<study_id>.yaml   one file per study (``.yml`` is read the same way)
+    synthesis.yaml            the cross-study synthesis (or ``synthesis.yml``)
+
+>>> root = corpus_root()
+>>> [p.name for p in study_files(root)][:2]
+['austin2014.yaml', 'gillard2013.yaml']
+>>> study_ids(root)[:2]
+['austin2014', 'gillard2013']
+>>> synthesis_file(root).name
+'synthesis.yaml'
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+__all__ = [
+    "STUDIES_DIR",
+    "STUDY_SUFFIXES",
+    "SYNTHESIS_NAMES",
+    "construct_ids",
+    "corpus_files",
+    "corpus_root",
+    "study_file",
+    "study_files",
+    "study_ids",
+    "synthesis_file",
+]
+
+STUDIES_DIR = "studies"
+#: The one rule for file names: a study or synthesis file ends in one of these.
+STUDY_SUFFIXES = (".yaml", ".yml")
+#: The synthesis file, by preference.
+SYNTHESIS_NAMES = tuple(f"synthesis{suffix}" for suffix in STUDY_SUFFIXES)
+
+
+def corpus_root(path: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve a corpus folder; ``None`` is the review bundled with peerlib.
+
+    In a source checkout that is the repository's ``data/`` folder; in an installed wheel, the
+    copy packaged with it.
+
+    Parameters
+    ----------
+    path
+        A corpus folder, or ``None``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (not checked for existence: validation reports that).
+
+    Examples
+    --------
+    >>> corpus_root("my-review")
+    PosixPath('my-review')
+    >>> (corpus_root() / STUDIES_DIR).is_dir()
+    True
+    """
+    if path is not None:
+        return Path(path)
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / STUDIES_DIR).is_dir():
+        return checkout
+    return Path(str(resources.files("peerlib") / "_bundled_data"))
+
+
+def _is_corpus_file(path: Path) -> bool:
+    # is_file() follows symlinks: a dangling or looping link is not a file and is left to
+    # validation, which names it, rather than dropped here
+    return path.suffix in STUDY_SUFFIXES and not path.name.startswith(".")
+
+
+def study_files(root: Path) -> list[Path]:
+    """Every study file of a corpus folder (``.yaml`` or ``.yml``), sorted by name.
+
+    Hidden files (editor swap and lock files) are not study files. Entries that are not
+    regular files (folders, broken links) are included so that validation can name them.
+    """
+    folder = root / STUDIES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if _is_corpus_file(p) and not p.is_dir())
+
+
+def study_ids(root: Path) -> list[str]:
+    """The study ids a corpus folder's file names give (each file's stem), sorted.
+
+    >>> study_ids(corpus_root())
+    ['austin2014', 'gillard2013', 'kirkegaard2022', 'knopes2023', 'moran2025']
+    """
+    return sorted({p.stem for p in study_files(root)})
+
+
+def study_file(root: Path, study_id: str) -> Path | None:
+    """The file of one study, or ``None`` when there is none.
+
+    >>> study_file(corpus_root(), "moran2025").name
+    'moran2025.yaml'
+    >>> study_file(corpus_root(), "nobody") is None
+    True
+    """
+    for path in study_files(root):
+        if path.stem == study_id:
+            return path
+    return None
+
+
+def synthesis_file(root: Path) -> Path | None:
+    """The synthesis file (``synthesis.yaml``, else ``synthesis.yml``), or ``None``."""
+    for name in SYNTHESIS_NAMES:
+        path = root / name
+        if path.exists() or path.is_symlink():
+            return path
+    return None
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """Every file a review is made of: its study files, then its synthesis file.
+
+    What a figure that reads "the whole corpus" depends on (the build's cache keys use it).
+
+    >>> [p.name for p in corpus_files(corpus_root())][-1]
+    'synthesis.yaml'
+    """
+    files = study_files(root)
+    synthesis = synthesis_file(root)
+    return files + ([synthesis] if synthesis is not None else [])
+
+
+def construct_ids(root: Path) -> list[str]:
+    """The construct ids of the synthesis file in file order, read without validating it.
+
+    Returns an empty list when there is no synthesis file. Raises :class:`ValueError` with a
+    one-line message when the file cannot be read that far.
+
+    >>> construct_ids(corpus_root())[:2]
+    ['lived_experience_expertise', 'calibrated_disclosure']
+    """
+    import yaml
+
+    path = synthesis_file(root)
+    if path is None:
+        return []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        doc = yaml.load(path.read_bytes(), Loader=loader)
+    except (OSError, yaml.YAMLError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(f"{path}: cannot read the construct ids: {first}") from None
+    constructs = doc.get("constructs") if isinstance(doc, dict) else None
+    if not isinstance(constructs, list):
+        raise ValueError(f"{path}: no 'constructs' list")
+    ids = [c.get("id") for c in constructs if isinstance(c, dict)]
+    if not all(isinstance(i, str) for i in ids):
+        raise ValueError(f"{path}: a construct without a string 'id'")
+    return [str(i) for i in ids]
