@@ -1,0 +1,140 @@
+"""Execution: the out-of-date runs in a pool of worker processes, longest first, each result
+committed (or reported) as it arrives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from .. import _atomic
+from .commit import commit, move
+from .manifest import Manifest
+from .plan import Plan
+from .results import BuildResult, RunFailure
+from .worker import Job, Outcome, RunError, execute, init_worker, worker_environment
+
+__all__ = ["Progress", "execute_all"]
+
+Progress = Callable[[str], None]
+
+
+def execute_all(
+    todo: Sequence[Plan],
+    *,
+    root: Path,
+    data: Path,
+    out: Path,
+    work: Path,
+    manifest: Manifest,
+    kernel_name: str,
+    workers: int,
+    result: BuildResult,
+    say: Progress,
+) -> None:
+    """Run every plan of ``todo``; record what was built or failed in ``result``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+
+    timings = _load_timings(work)
+    # longest first (unknown ones first of all): the slowest run should not start last
+    order = sorted(todo, key=lambda p: -timings.get(p.run.name, float("inf")))
+    jobs: dict[str, Job] = {}
+    for plan in order:
+        run = plan.run
+        jobs[run.name] = Job(
+            name=run.name,
+            notebook=root / run.notebook,
+            parameters=dict(run.parameters),
+            data_dir=data,
+            staging=work / "staging" / run.name,
+            log=work / "logs" / f"{run.name}.log",
+            timeout=run.timeout,
+            kernel_name=kernel_name,
+            notebook_display=run.notebook,
+            data_display=relative_display(data, root, "<data>"),
+            out_display=relative_display(out, root, "<out>") + "/" + run.name,
+            executed_display=relative_display(work, root, "<build>")
+            + f"/notebooks/{run.name}.ipynb",
+        )
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    environment = worker_environment(work / "jupyter")
+    plans = {p.run.name: p for p in todo}
+    done = 0
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(environment,)
+    )
+    try:
+        futures = {pool.submit(execute, jobs[p.run.name]): p.run.name for p in order}
+        for future in as_completed(futures):
+            name = futures[future]
+            plan, job = plans[name], jobs[name]
+            try:
+                outcome: Outcome = future.result()
+            except Exception as error:  # the worker itself failed, not the notebook
+                message = f"{type(error).__name__}: {error}".rstrip(": ")
+                outcome = Outcome(name, 0.0, 1, error=RunError("error", message))
+            done += 1
+            timings[name] = outcome.seconds
+            status = f"[{done}/{len(todo)}]"
+            if outcome.error is None:
+                commit(plan, job, outcome, out, work, manifest)
+                result.built.append(name)
+                say(f"{status} built   {name}  {outcome.seconds:.1f} s  ({plan.reason})")
+            else:
+                failure = _failure(plan, job, outcome, work)
+                result.failed.append(failure)
+                summary = failure.message.splitlines()[0] if failure.message else failure.kind
+                say(f"{status} FAILED  {name}  {outcome.seconds:.1f} s  ({summary})")
+    finally:
+        # on Ctrl-C: runs not started are dropped; running ones got the same SIGINT, and their
+        # kernels are shut down by nbclient before the workers exit
+        pool.shutdown(wait=True, cancel_futures=True)
+        _save_timings(work, timings)
+        shutil.rmtree(work / "staging", ignore_errors=True)
+
+
+def _failure(plan: Plan, job: Job, outcome: Outcome, work: Path) -> RunFailure:
+    assert outcome.error is not None
+    executed = None
+    if outcome.has_notebook and job.executed.is_file():
+        executed = work / "failed" / f"{plan.run.name}.ipynb"
+        move(job.executed, executed)
+    shutil.rmtree(job.staging, ignore_errors=True)
+    return RunFailure(
+        name=plan.run.name,
+        notebook=plan.run.notebook,
+        parameters=plan.run.parameters,
+        kind=outcome.error.kind,
+        message=outcome.error.message,
+        cell=outcome.error.cell,
+        cell_source=outcome.error.cell_source,
+        executed=executed,
+        log=job.log,
+        attempts=outcome.attempts,
+    )
+
+
+def relative_display(path: Path, root: Path, placeholder: str) -> str:
+    """``path`` relative to ``root`` when inside it, else ``placeholder``: never absolute, so
+    executed notebooks do not carry this machine's paths."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        return placeholder
+
+
+def _load_timings(work: Path) -> dict[str, float]:
+    try:
+        data = json.loads((work / "timings.json").read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _save_timings(work: Path, timings: Mapping[str, float]) -> None:
+    text = json.dumps({k: round(v, 2) for k, v in sorted(timings.items())}, indent=1) + "\n"
+    _atomic.write_text(work / "timings.json", text)
