@@ -106,10 +106,11 @@ def run(
 
 
 def files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` but the build's hidden lock files."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name not in (".lock", ".peerlib.lock")
     }
 
 

@@ -32,7 +32,7 @@ from .. import corpus_files
 from .commit import compare, prune
 from .config import CONFIG_NAME, BuildConfigError, expand, load_config, select
 from .execute import Progress, execute_all
-from .lock import locked
+from .lock import OUT_LOCK_NAME, WORK_LOCK_NAME, locked
 from .manifest import MANIFEST_NAME, Manifest
 from .plan import Plan, plan_runs
 from .results import BuildResult, FailureKind, RunFailure
@@ -182,7 +182,10 @@ def _run(
         result.failed = [_setup_failure(q) for q in plans if q.error is not None]
         result.seconds = time.monotonic() - started
         return result
-    with locked(work):
+    folders = [(work, WORK_LOCK_NAME)] + ([] if checking else [(p.out, OUT_LOCK_NAME)])
+    with locked(folders) as notes:
+        for note in notes:
+            say(note)
         if checking:
             shutil.rmtree(target, ignore_errors=True)
         shutil.rmtree(work / "staging", ignore_errors=True)

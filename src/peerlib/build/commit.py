@@ -19,7 +19,9 @@ from .worker import Job, Outcome
 __all__ = ["commit", "compare", "move", "prune"]
 
 
-def commit(plan: Plan, job: Job, outcome: Outcome, out: Path, work: Path, manifest: Manifest) -> None:
+def commit(
+    plan: Plan, job: Job, outcome: Outcome, out: Path, work: Path, manifest: Manifest
+) -> None:
     """Move a successful run's files into ``out/<run>/`` and record them: first the run's old
     entries go, then the files move (each with an atomic rename), then the new entries are
     written."""

@@ -4,6 +4,7 @@ committed (or reported) as it arrives."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -37,7 +38,7 @@ def execute_all(
     """Run every plan of ``todo``; record what was built or failed in ``result``."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
-
+    from concurrent.futures.process import BrokenProcessPool
 
     timings = _load_timings(work)
     # longest first (unknown ones first of all): the slowest run should not start last
@@ -64,35 +65,76 @@ def execute_all(
     environment = worker_environment(work / "jupyter")
     plans = {p.run.name: p for p in todo}
     done = 0
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(environment,)
-    )
-    try:
-        futures = {pool.submit(execute, jobs[p.run.name]): p.run.name for p in order}
-        for future in as_completed(futures):
-            name = futures[future]
-            plan, job = plans[name], jobs[name]
+
+    def finish(name: str, outcome: Outcome) -> None:
+        nonlocal done
+        plan, job = plans[name], jobs[name]
+        done += 1
+        timings[name] = outcome.seconds
+        status = f"[{done}/{len(todo)}]"
+        if outcome.error is None:
             try:
-                outcome: Outcome = future.result()
-            except Exception as error:  # the worker itself failed, not the notebook
-                message = f"{type(error).__name__}: {error}".rstrip(": ")
-                outcome = Outcome(name, 0.0, 1, error=RunError("error", message))
-            done += 1
-            timings[name] = outcome.seconds
-            status = f"[{done}/{len(todo)}]"
-            if outcome.error is None:
                 commit(plan, job, outcome, out, work, manifest)
+            except OSError as error:  # disk full, read-only: the manifest is still true
+                reason = error.strerror or str(error)
+                outcome = Outcome(
+                    name,
+                    outcome.seconds,
+                    outcome.attempts,
+                    error=RunError("error", f"cannot move the run's files into {out}: {reason}"),
+                )
+            else:
                 result.built.append(name)
                 say(f"{status} built   {name}  {outcome.seconds:.1f} s  ({plan.reason})")
-            else:
-                failure = _failure(plan, job, outcome, work)
-                result.failed.append(failure)
-                summary = failure.message.splitlines()[0] if failure.message else failure.kind
-                say(f"{status} FAILED  {name}  {outcome.seconds:.1f} s  ({summary})")
+                return
+        failure = _failure(plan, job, outcome, work)
+        result.failed.append(failure)
+        summary = failure.message.splitlines()[0] if failure.message else failure.kind
+        say(f"{status} FAILED  {name}  {outcome.seconds:.1f} s  ({summary})")
+
+    def round_of(names: list[str], size: int) -> list[str]:
+        """Run ``names`` in a fresh pool; return those whose worker process died."""
+        pool = ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=context,
+            initializer=init_worker,
+            initargs=(environment, os.getpid()),
+        )
+        died = []
+        try:
+            futures = {pool.submit(execute, jobs[name]): name for name in names}
+            for future in as_completed(futures):
+                name = futures[future]
+                try:
+                    outcome: Outcome = future.result()
+                except BrokenProcessPool:
+                    died.append(name)
+                    continue
+                except Exception as error:  # the worker failed otherwise, not the notebook
+                    message = f"{type(error).__name__}: {error}".rstrip(": ")
+                    outcome = Outcome(name, 0.0, 1, error=RunError("error", message))
+                finish(name, outcome)
+        finally:
+            # on Ctrl-C: runs not started are dropped; running ones got the same SIGINT, and
+            # their kernels are shut down by nbclient before the workers exit
+            pool.shutdown(wait=True, cancel_futures=True)
+        return [name for name in names if name in died]
+
+    try:
+        # A worker that dies (killed, out of memory) breaks its whole pool: the runs it took
+        # down run again in a fresh pool, and alone once a pool finishes nothing, so that
+        # only the run that kills its worker fails.
+        names = [p.run.name for p in order]
+        while names:
+            died = round_of(names, workers)
+            if len(died) == len(names):
+                for name in died:
+                    if round_of([name], 1):
+                        message = "the worker process running it died (killed, or out of memory)"
+                        finish(name, Outcome(name, 0.0, 1, error=RunError("error", message)))
+                break
+            names = died
     finally:
-        # on Ctrl-C: runs not started are dropped; running ones got the same SIGINT, and their
-        # kernels are shut down by nbclient before the workers exit
-        pool.shutdown(wait=True, cancel_futures=True)
         _save_timings(work, timings)
         shutil.rmtree(work / "staging", ignore_errors=True)
 

@@ -43,7 +43,8 @@ class Manifest:
     """The manifest in memory; :meth:`save` writes it atomically.
 
     >>> manifest = Manifest()
-    >>> manifest.artifacts["study-a/x.svg"] = {"sha256": "0" * 64, "notebook": "n", "parameters": {}}
+    >>> entry = Artifact(sha256="0" * 64, notebook="nb.ipynb", parameters={})
+    >>> manifest.artifacts["study-a/x.svg"] = entry
     >>> manifest.artifacts_of("study-a"), manifest.artifacts_of("study")
     (['study-a/x.svg'], [])
     """

@@ -81,7 +81,9 @@ def plan_runs(
             environment=environment,
         )
         old = manifest.runs.get(run.name)
-        plan.reason = "forced" if force else _reason(old, plan.record, run.name, out, manifest, hasher)
+        plan.reason = (
+            "forced" if force else _reason(old, plan.record, run.name, out, manifest, hasher)
+        )
     return plans
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .lock import close_inherited
 from .results import FailureKind
 
 __all__ = ["Job", "Outcome", "RunError", "execute", "init_worker", "normalise"]
@@ -95,8 +96,11 @@ class Outcome:
 # ---------------------------------------------------------------------------------- workers
 
 
-def init_worker(environment: Mapping[str, str]) -> None:
-    """Set up a worker process: the pinned environment (inherited by kernels) and the clock."""
+def init_worker(environment: Mapping[str, str], build_pid: int | None = None) -> None:
+    """Set up a worker process: it dies with the build (``build_pid``), holds none of the
+    build's locks, and has the pinned environment (inherited by kernels) and clock."""
+    _die_with(build_pid)
+    close_inherited()
     os.environ.update(environment)
     # Ctrl-C reaches the whole process group: an idle worker leaves quietly (no traceback from
     # the pool's queue); a busy one gets KeyboardInterrupt in execute() and stops its kernel
@@ -109,6 +113,23 @@ def init_worker(environment: Mapping[str, str]) -> None:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
     if hasattr(time, "tzset"):
         time.tzset()
+
+
+def _die_with(parent: int | None) -> None:
+    """Ask Linux to SIGKILL this process when the build's process ends (``kill -9`` included),
+    so that no worker outlives it; elsewhere a no-op."""
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl
+        return
+    if os.getppid() != parent:  # the build died before the call: nothing will signal us
+        os._exit(1)
 
 
 def _leave(signum: int, frame: object) -> None:
