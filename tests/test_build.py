@@ -503,3 +503,33 @@ def test_normalise_strips_run_records_ids_and_machine_paths() -> None:
     assert cell["metadata"] == {"papermill": {"status": "completed"}}
     assert cell["outputs"][0]["text"] == ['<div id="altair-viz-1">altair-viz-1']
     assert cell["source"] == 'out_dir = "figures/x"\n'
+
+
+def test_runs_sharing_a_warm_kernel_start_from_a_fresh_namespace(project: Path, mini: Path) -> None:
+    notebook(
+        project / "notebooks" / "fresh.ipynb",
+        'data_dir = ""\nout_dir = ""\nlabel = ""',
+        "assert 'leftover' not in globals(), 'a namespace leaked from the previous run'\n"
+        "leftover = label",
+        "import os\nfrom pathlib import Path\n"
+        "Path(out_dir, 'cwd.txt').write_text(os.path.basename(os.getcwd()))",
+    )
+    (project / "figures.toml").write_text(
+        "".join(
+            f'[[figure]]\nname = "{n}"\nnotebook = "notebooks/fresh.ipynb"\n'
+            f'parameters = {{ label = "{n}" }}\n'
+            for n in ("one", "two", "three")
+        ),
+        encoding="utf-8",
+    )
+    result = build(
+        Project.resolve(project / "figures.toml", data=mini, sources=project / "src"),
+        jobs=1,
+        progress=None,
+    )
+    assert sorted(result.built) == ["one", "three", "two"], [f.describe() for f in result.failed]
+    for name in ("one", "two", "three"):
+        executed = json.loads((project / "build" / "notebooks" / f"{name}.ipynb").read_text())
+        counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
+        assert counts == [1, 2, 3, 4], name  # parameters, injected parameters, two cells
+        assert (project / "figures" / name / "cwd.txt").read_text() == "notebooks"

@@ -145,3 +145,19 @@ def test_parallel_read_after_chart_export_uses_clean_workers(
     root = study_copies(tmp_path / "many", "gamma", 50, "g")
     assert len(load_corpus(root, jobs=2).studies) == 50
     assert methods == ["forkserver"]
+
+
+def test_a_second_load_of_unchanged_files_is_a_copy_of_the_first(tmp_path: Path) -> None:
+    root = shutil.copytree(MINI, tmp_path / "mini")
+    first = load_corpus(root)
+    first.concepts.loc[0, "label"] = "changed by the caller"
+    second = load_corpus(root)
+    assert second.concepts.loc[0, "label"] != "changed by the caller"  # the cache is not shared
+    pd.testing.assert_frame_equal(second.evidence, first.evidence)
+    # an edit is seen at once: the key is the files' content, not their names or times
+    study = root / "studies" / "alpha.yaml"
+    study.write_text(study.read_text().replace("Alpha, A.", "Alpha, Z."), encoding="utf-8")
+    assert load_corpus(root).studies.loc[0, "authors"].startswith("Alpha, Z.")
+    study.write_text("id: [", encoding="utf-8")
+    with pytest.raises(CorpusError):
+        load_corpus(root)

@@ -7,9 +7,12 @@ large reviews), hands each document to the checks, and builds the :class:`Corpus
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import stat
 import sys
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,7 +22,7 @@ import pandas as pd
 
 from . import _tables
 from ._yaml import Document, YamlError, read_yaml
-from .corpus_files import STUDIES_DIR, corpus_root, study_files, synthesis_file
+from .corpus_files import STUDIES_DIR, corpus_files, corpus_root, study_files, synthesis_file
 from .validation import CorpusError, Problem, check_study, check_synthesis, where
 
 __all__ = [
@@ -158,11 +161,45 @@ def load_corpus(
     >>> load_corpus(studies=["moran2025"]).study_ids
     ['moran2025']
     """
-    read = read_corpus(corpus_root(path), studies, jobs)
-    if read.problems:
-        raise CorpusError(read.problems)
-    frames = {name: _tables.frame(name, rows) for name, rows in read.rows.items()}
-    return Corpus(root=read.root, **frames)
+    root = corpus_root(path)
+    key = _fingerprint(root, studies)
+    cached = _CACHE.get(key) if key is not None else None
+    if cached is None:
+        read = read_corpus(root, studies, jobs)
+        if read.problems:
+            raise CorpusError(read.problems)
+        frames = {name: _tables.frame(name, rows) for name, rows in read.rows.items()}
+        cached = Corpus(root=read.root, **frames)
+        if key is not None:
+            _CACHE[key] = cached
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    # a copy: what a caller does to its tables never reaches the cache
+    return Corpus(root=cached.root, **{n: t.copy() for n, t in cached.tables().items()})
+
+
+#: Corpora read in this process, by folder, study selection and the content of every file
+#: they were read from, so a second load of unchanged files is a copy, not a parse (a build's
+#: warm kernel runs many notebooks on one corpus). The last few only.
+_CACHE: OrderedDict[tuple[object, ...], Corpus] = OrderedDict()
+_CACHE_SIZE = 4
+#: Files larger than this are never hashed for the cache (validation refuses them anyway).
+_CACHE_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _fingerprint(root: Path, studies: Sequence[str] | None) -> tuple[object, ...] | None:
+    """The cache key of a load: every corpus file's name and sha256; ``None`` (do not cache)
+    when any of them is not a plain, readable, reasonably sized file."""
+    parts: list[object] = [str(root), None if studies is None else tuple(sorted(set(studies)))]
+    try:
+        for path in corpus_files(root):
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > _CACHE_MAX_BYTES:
+                return None
+            parts.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
+    except OSError:
+        return None
+    return tuple(parts)
 
 
 def validate(path: str | os.PathLike[str] | None = None) -> list[Problem]:

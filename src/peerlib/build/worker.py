@@ -7,6 +7,7 @@ decides what is out of date) never loads them.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -101,6 +102,7 @@ def init_worker(environment: Mapping[str, str], build_pid: int | None = None) ->
     build's locks, and has the pinned environment (inherited by kernels) and clock."""
     _die_with(build_pid)
     close_inherited()
+    atexit.register(_discard_kernel)
     os.environ.update(environment)
     # Ctrl-C reaches the whole process group: an idle worker leaves quietly (no traceback from
     # the pool's queue); a busy one gets KeyboardInterrupt in execute() and stops its kernel
@@ -180,6 +182,8 @@ def execute(job: Job) -> Outcome:
             shutil.rmtree(job.staging, ignore_errors=True)
             job.out_dir.mkdir(parents=True)
             error = _attempt(job)
+            if error is not None:
+                _discard_kernel()  # a run that failed may leave its kernel in any state
             if error is not None and error.kind == "kernel-start":
                 # straight to the file descriptor: sys.stderr may not be it (under pytest)
                 os.write(2, f"--- attempt {attempt}: {error.message}\n".encode())
@@ -215,6 +219,10 @@ def _attempt(job: Job) -> RunError | None:
         "out_dir": str(job.out_dir),
     }
     try:
+        km = _warm_kernel(job)
+    except Exception as exc:
+        return RunError("kernel-start", _describe(exc))
+    try:
         pm.execute_notebook(
             str(job.notebook),
             str(job.raw_notebook),
@@ -228,6 +236,7 @@ def _attempt(job: Job) -> RunError | None:
             cwd=str(job.notebook.parent),
             on_cell_start=on_cell_start,
             timeout_func=timeout_func,
+            km=km,
         )
     except PapermillExecutionError as exc:
         cell = _source_index(job.notebook, exc.cell_index)
@@ -244,6 +253,79 @@ def _attempt(job: Job) -> RunError | None:
         kind: FailureKind = "kernel-died" if type(exc).__name__ == "DeadKernelError" else "error"
         return RunError(kind, _describe(exc), cell, _first_line(source))
     return None
+
+
+# ------------------------------------------------------------------------------ warm kernels
+
+#: The worker's kernel: started for its first run and reused by the next ones, each in a fresh
+#: namespace (so the imports of peerlib, pandas and Altair are paid once per worker, not once
+#: per run); discarded after any failure.
+_WARM: dict[str, Any] = {}
+
+#: Run silently before each run in a reused kernel: a fresh namespace, the execution counter
+#: back at 1 (executed notebooks number their cells as in a new kernel), and the run's folder.
+_RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1
+__import__("os").chdir({cwd!r})
+"""
+
+
+def _warm_kernel(job: Job) -> Any:
+    """A live kernel for ``job``, reset for it; started when the worker has none."""
+    from jupyter_core.utils import run_sync
+
+    km = _WARM.get("km")
+    if km is not None and (_WARM.get("name") != job.kernel_name or not run_sync(km.is_alive)()):
+        _discard_kernel()
+        km = None
+    fresh = km is None
+    if km is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=job.kernel_name)
+        # the kernel's own stdout/stderr (not the notebook's outputs): one log per worker
+        path = job.log.parent / f"kernel-{os.getpid()}.log"
+        with path.open("wb") as log:
+            try:
+                run_sync(km.start_kernel)(cwd=str(job.notebook.parent), stdout=log, stderr=log)
+                run_sync(_reset)(km, "")  # up and answering, or the start failed
+            except Exception:
+                log.flush()
+                os.write(2, path.read_bytes())  # into the run's own log
+                with contextlib.suppress(Exception):
+                    run_sync(km.shutdown_kernel)(now=True)
+                raise
+        _WARM.update(km=km, name=job.kernel_name)
+    if not fresh:
+        run_sync(_reset)(km, _RESET.format(cwd=str(job.notebook.parent)))
+    return km
+
+
+async def _reset(km: Any, code: str) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=START_TIMEOUT)
+        reply = await kc.execute_interactive(
+            code, silent=True, store_history=False, timeout=START_TIMEOUT
+        )
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"cannot reset the kernel: {reply['content'].get('evalue')}")
+    finally:
+        kc.stop_channels()
+
+
+def _discard_kernel() -> None:
+    """Shut the worker's kernel down (if any): the next run starts a new one."""
+    km = _WARM.pop("km", None)
+    _WARM.pop("name", None)
+    if km is None:
+        return
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def _describe(exc: BaseException) -> str:
