@@ -13,6 +13,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from .chart_data import (
+        centrality_frames,
+        construct_evidence_frame,
+        construct_heatmap_frame,
+        evidence_density_frame,
+        similarity_frame,
+        study_network_frames,
+        synthesis_network_frames,
+    )
     from .charts import (
         centrality_chart,
         construct_evidence_chart,
@@ -48,6 +57,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
 # Exports load on first use, so `import peerlib` (and the CLI's fast paths, such as a no-op
 # build) does not pay for pandas, altair and networkx until they are needed.
 _EXPORTS: dict[str, str] = {
+    "centrality_frames": "chart_data",
+    "construct_evidence_frame": "chart_data",
+    "construct_heatmap_frame": "chart_data",
+    "evidence_density_frame": "chart_data",
+    "similarity_frame": "chart_data",
+    "study_network_frames": "chart_data",
+    "synthesis_network_frames": "chart_data",
     "Corpus": "loading",
     "CorpusError": "validation",
     "Outputs": "notebook",
@@ -96,16 +112,20 @@ __all__ = [
     "Problem",
     "UnknownIdError",
     "centrality_chart",
+    "centrality_frames",
     "cerqual_summary",
     "check_answer",
     "concept_overlap",
     "construct_evidence",
     "construct_evidence_chart",
+    "construct_evidence_frame",
     "construct_heatmap",
+    "construct_heatmap_frame",
     "construct_matrix",
     "corpus_root",
     "corpus_summary",
     "evidence_density_chart",
+    "evidence_density_frame",
     "graph_measures",
     "load_corpus",
     "refutations",
@@ -114,14 +134,17 @@ __all__ = [
     "save_table",
     "setup_notebook",
     "similarity_chart",
+    "similarity_frame",
     "source_caption",
     "study_graph",
     "study_measures",
     "study_network_chart",
+    "study_network_frames",
     "study_similarity",
     "synthesis_graph",
     "synthesis_measures",
     "synthesis_network_chart",
+    "synthesis_network_frames",
     "theme_bridges",
     "theme_evidence",
     "to_latex",
