@@ -40,7 +40,7 @@ from peerlib import (
     study_network_chart,
     synthesis_network_chart,
 )
-from peerlib.charts import OPPOSING
+from peerlib.chart_data import OPPOSING
 from peerlib.export import chart_spec, render
 from peerlib.models import CONCEPT_KINDS, RELATION_TYPES
 
@@ -609,8 +609,13 @@ def test_construct_evidence_chart_encodings_and_rows(corpus: Corpus) -> None:
         assert sorted(r["study_id"] for r in data) == sorted(set(studies))
         assert all(r["construct_id"] == cid for r in data)
         assert is_step(spec["height"])
-        caption = source_caption(corpus, [r["study_id"] for r in data])
-        assert spec["title"]["subtitle"][-1] == caption
+        # the caption names exactly the construct's studies, each with its coverage in words
+        coverage = dict(zip(corpus.studies["study_id"], corpus.studies["coverage"], strict=True))
+        named = [f"{s} ({str(coverage[s]).replace('_', ' ')})" for s in corpus.study_ids]
+        caption = spec["title"]["subtitle"][-1]
+        for sid, words in zip(corpus.study_ids, named, strict=True):
+            assert (words in caption) == (sid in set(studies)), (cid, sid)
+        assert caption.startswith("Source: " if studies.nunique() == 1 else "Sources: ")
 
 
 def test_construct_evidence_of_mini_by_hand(mini_corpus: Corpus) -> None:

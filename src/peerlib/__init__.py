@@ -18,6 +18,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from .chart_data import (
+        centrality_frames,
+        construct_evidence_frame,
+        construct_heatmap_frame,
+        evidence_density_frame,
+        similarity_frame,
+        study_network_frames,
+        synthesis_network_frames,
+    )
     from .charts import (
         centrality_chart,
         construct_evidence_chart,
@@ -58,6 +67,13 @@ __version__ = "0.2.0"
 # Exports load on first use, so `import peerlib` (and the CLI's fast paths, such as a no-op
 # build) does not pay for pandas, altair and networkx until they are needed.
 _EXPORTS: dict[str, str] = {
+    "centrality_frames": "chart_data",
+    "construct_evidence_frame": "chart_data",
+    "construct_heatmap_frame": "chart_data",
+    "evidence_density_frame": "chart_data",
+    "similarity_frame": "chart_data",
+    "study_network_frames": "chart_data",
+    "synthesis_network_frames": "chart_data",
     "Corpus": "loading",
     "CorpusError": "validation",
     "Outputs": "notebook",

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ._tables import frame_of as _frame
 from .loading import Corpus, UnknownIdError, check_study_id
+from .models import COVERAGE_LABELS
 
 __all__ = [
     "cerqual_summary",
@@ -46,12 +47,6 @@ RELATION_WORDS: dict[str, str] = {
     "agree": "reciprocal",
     "refute": "refutational",
     "extend": "extends",
-}
-
-_COVERAGE_WORDS: dict[str, str] = {
-    "full_text": "full text",
-    "results_only": "results only",
-    "abstract_only": "abstract only",
 }
 
 
@@ -572,7 +567,7 @@ def _plural(n: int, one: str, many: str) -> str:
 def _adequacy_note(ix: _Index, studies: list[str], excerpts: int) -> str:
     """A description of the data behind a finding, e.g. ``"2 studies, 5 excerpts; ..."``."""
     coverage = Counter(ix.coverage[s] for s in studies)
-    parts = [f"{coverage[c]} {word}" for c, word in _COVERAGE_WORDS.items() if coverage[c]]
+    parts = [f"{coverage[c]} {word}" for c, word in COVERAGE_LABELS.items() if coverage[c]]
     return (
         f"{_plural(len(studies), 'study', 'studies')}, "
         f"{_plural(excerpts, 'excerpt', 'excerpts')}; coverage: {', '.join(parts)}"

@@ -21,6 +21,7 @@ from pydantic import (
 __all__ = [
     "CONCEPT_KINDS",
     "COVERAGES",
+    "COVERAGE_LABELS",
     "MAX_EXCERPT_WORDS",
     "RELATION_TYPES",
     "STUDY_RELATION_TYPES",
@@ -66,6 +67,8 @@ STUDY_RELATION_TYPES: tuple[str, ...] = get_args(StudyRelationType)
 SAMPLE_UNITS: tuple[str, ...] = get_args(SampleUnit)
 #: What the coded text of a study holds.
 COVERAGES: tuple[str, ...] = get_args(Coverage)
+#: Each coverage in words, for tables and legends: ``full_text`` -> ``full text``.
+COVERAGE_LABELS: dict[str, str] = {c: c.replace("_", " ") for c in COVERAGES}
 #: GRADE-CERQual levels of confidence.
 CERQUAL_LEVELS: tuple[str, ...] = get_args(CerqualLevel)
 

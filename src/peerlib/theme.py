@@ -16,9 +16,22 @@ from typing import Any
 
 import altair as alt
 
-from .models import CONCEPT_KINDS
+from .models import CONCEPT_KINDS, COVERAGES
 
-__all__ = ["FONT", "KIND_COLOURS", "OKABE_ITO", "THEME_NAME", "register_theme"]
+__all__ = [
+    "COVERAGE_COLOURS",
+    "FONT",
+    "GAP_COLOUR",
+    "INK",
+    "KIND_COLOURS",
+    "OKABE_ITO",
+    "OPPOSE_COLOUR",
+    "PAPER",
+    "SUPPORT_COLOUR",
+    "THEME_NAME",
+    "UNCONTESTED_COLOUR",
+    "register_theme",
+]
 
 THEME_NAME = "peerlib"
 #: Shipped with peerlib (SIL OFL) so that every machine measures and draws text alike.
@@ -36,7 +49,21 @@ OKABE_ITO: tuple[str, ...] = (
 )
 #: One fixed colour per concept kind, the same in every chart.
 KIND_COLOURS: dict[str, str] = dict(zip(CONCEPT_KINDS, OKABE_ITO, strict=True))
-_INK = "#222222"
+#: One fixed colour per coverage (what text of a study was coded): blue, orange, purple.
+COVERAGE_COLOURS: dict[str, str] = dict(
+    zip(COVERAGES, (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[3]), strict=True)
+)
+#: What pulls against its target, or where studies refute each other: vermillion.
+OPPOSE_COLOUR = OKABE_ITO[5]
+#: A relation that supports its target: a neutral grey, so that opposition stands out.
+SUPPORT_COLOUR = "#8a8a8a"
+#: A construct on which no studies refute each other: blue.
+UNCONTESTED_COLOUR = OKABE_ITO[0]
+#: A cell with nothing in it (a study that does not speak to a construct).
+GAP_COLOUR = "#eeeeee"
+#: Text: ink on light ground, paper on dark ground.
+INK = "#222222"
+PAPER = "white"
 _MUTED = "#555555"
 
 
@@ -52,7 +79,7 @@ def _config() -> dict[str, Any]:
             "title": {
                 **text,
                 "fontSize": 15,
-                "color": _INK,
+                "color": INK,
                 "anchor": "start",
                 "subtitleFont": FONT,
                 "subtitleFontSize": 10.5,
@@ -66,8 +93,8 @@ def _config() -> dict[str, Any]:
                 "titleFontWeight": "normal",
                 "labelFontSize": 10.5,
                 "titleFontSize": 11.5,
-                "labelColor": _INK,
-                "titleColor": _INK,
+                "labelColor": INK,
+                "titleColor": INK,
                 "gridColor": "#e6e6e6",
                 "domainColor": "#888888",
                 "tickColor": "#888888",
@@ -83,7 +110,7 @@ def _config() -> dict[str, Any]:
                 "symbolStrokeWidth": 1.5,
             },
             "header": {"labelFont": FONT, "titleFont": FONT, "titleFontWeight": "normal"},
-            "text": {**text, "fontSize": 10, "color": _INK},
+            "text": {**text, "fontSize": 10, "color": INK},
             "mark": {"font": FONT},
             "range": {
                 "category": list(OKABE_ITO),
