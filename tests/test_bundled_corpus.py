@@ -98,3 +98,90 @@ def test_theme_names_are_the_papers_own(study: str) -> None:
     flat = re.sub(r"\s+", " ", text.translate(fold)).lower()
     for name in CORPUS.themes.query("study_id == @study")["name"]:
         assert re.sub(r"\s+", " ", name.translate(fold)).lower() in flat, name
+
+
+def _study_relation_pairs(kind: str) -> set[tuple[str, frozenset[str]]]:
+    rows = CORPUS.study_relations.query("type == @kind")
+    return {
+        (construct, frozenset((a, b)))
+        for construct, a, b in zip(
+            rows["construct_id"], rows["study_a"], rows["study_b"], strict=True
+        )
+    }
+
+
+def test_knopes_disagreement_on_power_is_a_refutation() -> None:
+    # issue 13: Knopes sets its finding (peers on the receiving end, because hierarchy is weaker)
+    # against work that frames peers as the ones who violate boundaries; Kirkegaard finds peer
+    # workers holding authority that service users expect. Both sides must cite an excerpt.
+    pair = frozenset(("kirkegaard2022", "knopes2023"))
+    assert ("mutuality_and_asymmetry", pair) in _study_relation_pairs("refute")
+    relations = CORPUS.study_relations.query(
+        "construct_id == 'mutuality_and_asymmetry' and type == 'refute'"
+    )
+    refs = CORPUS.study_relation_evidence.merge(relations, on=["construct_id", "position"])
+    assert {"kirkegaard2022", "knopes2023"} <= set(refs["study_id"])
+    assert "e48" in set(refs.query("study_id == 'knopes2023'")["evidence_id"])
+
+
+@pytest.mark.parametrize(
+    ("study", "concept"),
+    [
+        ("kirkegaard2022", "feeling_rules"),
+        ("kirkegaard2022", "involvement_contour"),
+        ("kirkegaard2022", "circulation_of_feeling"),
+        ("kirkegaard2022", "survivor_story"),
+        ("gillard2013", "no_mans_land"),
+        ("gillard2013", "safe_distance"),
+        ("gillard2013", "unwanted_attention"),
+        ("knopes2023", "provider_violation_framing"),
+    ],
+)
+def test_key_concepts_are_concepts_of_their_own(study: str, concept: str) -> None:
+    concepts = CORPUS.concepts.query("study_id == @study").set_index("concept_id")
+    assert concept in concepts.index
+    # not merged into another concept's label (circulation of feeling vs involvement contour)
+    others = concepts.drop(index=concept)["label"].str.lower()
+    label = concepts.loc[concept, "label"].lower().strip("'")
+    assert not others.str.contains(label, regex=False).any()
+
+
+def test_removed_unsupported_gillard_relations_stay_removed() -> None:
+    relations = CORPUS.relations.query("study_id == 'gillard2013'")
+    pairs = set(zip(relations["source"], relations["target"], strict=True))
+    assert ("clinical_setting", "closeness_to_own_experience") not in pairs
+    assert ("hierarchy", "perceived_inferiority") not in pairs
+
+
+def test_austin_never_says_whose_experience() -> None:
+    # the abstract names "transforming experience into expertise" and never says whose experience
+    austin = CORPUS.concepts.query("study_id == 'austin2014'")
+    assert "own_experience" not in set(austin["concept_id"])
+    rationales = CORPUS.study_relations.query("study_a == 'austin2014' or study_b == 'austin2014'")
+    for text in rationales["rationale"]:
+        if "expertise" in text:
+            assert "does not say whose" in text, text
+
+
+@pytest.mark.skipif(not SOURCES, reason="set PEERLIB_SOURCES to find moran2025's cited claims")
+def test_moran_relations_resting_on_cited_studies_say_so() -> None:
+    # CODING.md: a note flags relations resting on a cited study. In Moran's text a citation
+    # follows its claim in parentheses ("(Adams, Reference Adams2020; ...)").
+    source = CORPUS.studies.set_index("study_id").loc["moran2025", "source_file"]
+    raw = Path(str(SOURCES), source).read_text(encoding="utf-8")
+    cited = set()
+    for row in CORPUS.evidence.query("study_id == 'moran2025'").itertuples(index=False):
+        after = raw[int(row.offset) + len(row.text) :][:400]
+        match = re.match(r"\s*[.,;:]?\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)", after)
+        if match and "Reference" in match.group(1):
+            cited.add(row.evidence_id)
+    assert len(cited) >= 10  # the detector finds the paper's many citations
+    links = CORPUS.relation_evidence.query("study_id == 'moran2025'")
+    notes = CORPUS.relations.query("study_id == 'moran2025'").set_index("relation_id")["note"]
+    resting = sorted(set(links[links["evidence_id"].isin(cited)]["relation_id"]))
+    assert resting
+    for relation in resting:
+        note = notes[relation]
+        assert isinstance(note, str), relation
+        assert "cite" in note.lower(), relation
+    assert not notes.dropna().str.contains("Adams et al").any()  # Adams 2020 is single-author
