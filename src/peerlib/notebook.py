@@ -80,11 +80,13 @@ class Outputs:
             self.written += save_chart(chart, self.out_dir / name, fmts)
         return chart
 
-    def graph(self, graph: nx.MultiDiGraph, name: str) -> nx.MultiDiGraph:
-        """Save a concept graph as ``out_dir/name.graphml`` and ``.gexf`` (Gephi, Cytoscape)."""
+    def graph(self, graph: nx.MultiDiGraph, name: str, *, seed: int = 7) -> nx.MultiDiGraph:
+        """Save a concept graph as ``out_dir/name.graphml``, ``.gexf`` and ``.cyjs`` (Gephi,
+        Cytoscape), with the node positions of its figure drawn with layout ``seed``."""
         if self.out_dir is not None:
             for fmt in GRAPH_FORMATS:
-                self.written.append(write_graph(graph, self.out_dir / f"{name}.{fmt}"))
+                path = self.out_dir / f"{name}.{fmt}"
+                self.written.append(write_graph(graph, path, seed=seed))
         return graph
 
     def table(self, table: pd.DataFrame, name: str, caption: str | None = None) -> pd.DataFrame:

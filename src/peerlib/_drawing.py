@@ -1,0 +1,67 @@
+"""Where each node of a concept graph sits in its figure, and in which colour.
+
+The network charts draw study and synthesis graphs with :func:`peerlib._layout.grouped_layout`
+and the house palettes; this module gives the same positions and colours to the graph files
+(:mod:`peerlib.exchange`), so that Gephi or Cytoscape open a graph looking like its figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import NamedTuple
+
+import networkx as nx
+
+from ._layout import grouped_layout
+from .theme import KIND_COLOURS, OKABE_ITO
+
+#: Synthesis constructs on which studies refute each other (vermillion), and the others (blue).
+CONTESTED_COLOUR = OKABE_ITO[5]
+UNCONTESTED_COLOUR = OKABE_ITO[0]
+
+
+class NodeStyle(NamedTuple):
+    """A node's place in ``[-1, 1]²`` (y grows upwards, as in the figure) and its colour."""
+
+    x: float
+    y: float
+    colour: str
+
+
+def _study_styles(graph: nx.MultiDiGraph, seed: int) -> dict[Hashable, NodeStyle]:
+    primary = {n: (d["themes"][0] if d["themes"] else None) for n, d in graph.nodes(data=True)}
+    pos = grouped_layout(graph, primary, seed=seed)
+    return {n: NodeStyle(*pos[n], KIND_COLOURS[str(d["kind"])]) for n, d in graph.nodes(data=True)}
+
+
+def _synthesis_styles(graph: nx.MultiDiGraph, seed: int) -> dict[Hashable, NodeStyle]:
+    # as the synthesis chart: one undirected line per pair of distinct constructs
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    pos = grouped_layout(simple, {}, seed=seed)
+    return {
+        n: NodeStyle(*pos[n], CONTESTED_COLOUR if d.get("refutations") else UNCONTESTED_COLOUR)
+        for n, d in graph.nodes(data=True)
+    }
+
+
+def node_styles(graph: nx.MultiDiGraph, seed: int = 7) -> dict[Hashable, NodeStyle]:
+    """Positions and colours of a study graph or the synthesis graph, as their charts draw them.
+
+    A study graph (:func:`peerlib.study_graph`, which carries ``study_id``) is coloured by
+    concept kind; the synthesis graph (:func:`peerlib.synthesis_graph`) by whether studies
+    refute each other on a construct. Any other graph gets no styles (an empty mapping).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus, study_graph
+    >>> styles = node_styles(study_graph(load_corpus(), "austin2014"))
+    >>> all(-1 <= s.x <= 1 and -1 <= s.y <= 1 and s.colour.startswith("#") for s in styles.values())
+    True
+    """
+    if "study_id" in graph.graph and all("kind" in d for _, d in graph.nodes(data=True)):
+        return _study_styles(graph, seed)
+    if graph.number_of_nodes() and all("n_studies" in d for _, d in graph.nodes(data=True)):
+        return _synthesis_styles(graph, seed)
+    return {}
