@@ -1,4 +1,5 @@
-"""The ``peerlib`` command: validate a corpus, write its schemas, build the figures.
+"""The ``peerlib`` command: validate a corpus, write its schemas, build the figures, exchange
+with other tools.
 
 >>> args = _parser().parse_args(["build", "--only", "study-*", "--jobs", "2"])
 >>> args.only, args.jobs, args.force, args.check
@@ -53,6 +54,94 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- exchange
+# `peerlib import` and `peerlib export`: REFI-QDA projects and codebooks, graph files.
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .refi_import import RefiImportError, import_refi
+
+    try:
+        report = import_refi(args.file, args.out)
+    except RefiImportError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.file}: nothing imported", file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line, file=sys.stderr if line.startswith("fault: ") else sys.stdout)
+    print(f"wrote {report.out}")
+    if report.faults:
+        count = len(report.faults)
+        print(f"{count} fault{'s' if count != 1 else ''} in {args.file}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .graphs import UnknownIdError, study_graph, synthesis_graph
+    from .corpus_files import corpus_root
+    from .loading import load_corpus
+    from .validation import CorpusError
+
+    root = corpus_root(args.data)
+    try:
+        corpus = load_corpus(root)
+    except CorpusError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{root} does not validate: nothing exported", file=sys.stderr)
+        return 1
+    if args.what == "qdpx":
+        from .refi_export import write_qdpx
+
+        print(write_qdpx(corpus, args.out))
+    elif args.what == "qdc":
+        from .refi_export import write_qdc
+
+        print(write_qdc(corpus, args.out))
+    else:
+        from .exchange import write_graph
+
+        out = Path(args.out)
+        if out.suffix.lstrip(".") != args.format:
+            out = out.with_name(f"{out.name}.{args.format}")
+        try:
+            graph = (
+                synthesis_graph(corpus) if args.study is None else study_graph(corpus, args.study)
+            )
+        except UnknownIdError as err:
+            print(f"{root}: --study: {err}", file=sys.stderr)
+            return 1
+        print(write_graph(graph, out, seed=args.seed))
+    return 0
+
+
+def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import",
+        help="turn a REFI-QDA project (.qdpx) or codebook (.qdc) into a new corpus folder",
+    )
+    p.add_argument("file", help="the .qdpx or .qdc file (NVivo, ATLAS.ti, MAXQDA, QualCoder, ...)")
+    p.add_argument("--out", required=True, help="the corpus folder to create (must be new)")
+    p.set_defaults(run=_import)
+    p = sub.add_parser("export", help="write a corpus as REFI-QDA or a graph as a graph file")
+    p.add_argument("what", choices=["qdpx", "qdc", "graph"], help="what to write")
+    p.add_argument("out", help="the file to write")
+    p.add_argument("--data", default=None, help="corpus folder (default: the bundled review)")
+    p.add_argument(
+        "--format",
+        choices=["graphml", "gexf", "cyjs"],
+        default="graphml",
+        help="graph file format (graph only; default graphml)",
+    )
+    p.add_argument(
+        "--study", default=None, help="the study's graph (graph only; default: synthesis)"
+    )
+    p.add_argument("--seed", type=int, default=7, help="layout seed of the figure (graph only)")
+    p.set_defaults(run=_export)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peerlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="write the JSON Schemas of the corpus format")
     p.add_argument("--out", default=None, help="output folder (default: data/schema)")
     p.set_defaults(run=_schema)
+    _add_exchange_commands(sub)
     p = sub.add_parser(
         "build",
         help="run the figure notebooks of figures.toml that are out of date",

@@ -147,6 +147,7 @@ class _Reader:
         self.archive: zipfile.ZipFile | None = None
         self.member = ""
         self.atlas = False
+        self.peerlib = False
 
     def at(self, element: Element | int) -> str:
         line = element if isinstance(element, int) else element.line
@@ -180,7 +181,10 @@ class _Reader:
         self.member = PROJECT_FILE if PROJECT_FILE in qde else sorted(qde)[0]
         root = self._parse(self.archive.read(self.member))
         self._check_root(root, "Project", PROJECT_NS)
-        self.atlas = (root.attrib.get("origin") or "").lower().startswith("atlas.ti")
+        origin = (root.attrib.get("origin") or "").lower()
+        self.atlas = origin.startswith("atlas.ti")
+        # peerlib builds its source texts from the excerpts: offsets are in the descriptions
+        self.peerlib = origin == "peerlib"
         return root
 
     def _read_file(self) -> bytes:
@@ -391,6 +395,21 @@ class _StudyDraft:
     relations: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _backs(excerpt: _Excerpt, codes: set[str], rtype: str) -> bool:
+    """Whether an excerpt is evidence for a link of type ``rtype`` between ``codes``.
+
+    A span coded with both codes backs the link (tools such as QualCoder write one selection per
+    coding, so the codes of all selections of a span count together). Selections that name
+    their relation (``relation: type``, as peerlib writes them) back only links of that type.
+    """
+    if any(rel is not None for rel in excerpt.relations):
+        return any(
+            codes <= coded and rel == rtype
+            for coded, rel in zip(excerpt.codes, excerpt.relations, strict=True)
+        )
+    return codes <= set().union(*excerpt.codes)
+
+
 def _study_root(code: _Code) -> bool:
     """A top-level code that holds one study's codes (named after its source, or ``study:``)."""
     return code.parent is None and code.study is not None
@@ -435,9 +454,10 @@ class _Mapper:
                 continue
             name = element.attrib.get("name") or element.attrib.get("guid") or "source"
             where = f"TextSource '{name}'"
-            study_id = _unique(slug(re.sub(r"\.(txt|docx?|rtf|odt|pdf)$", "", name), "s"), used)
-            if study_id != slug(name):
-                self.r.leave_out(element, where, f"imported as study '{study_id}'")
+            wanted = slug(re.sub(r"\.(txt|docx?|rtf|odt|pdf)$", "", name), "s")
+            study_id = _unique(wanted, used)
+            if study_id != wanted:
+                self.r.leave_out(element, where, f"another source is named alike: '{study_id}'")
             study = _StudyDraft(study_id, name, element.line)
             _, described = split_fields(element.child_text("Description"), STUDY_VARIABLES)
             for key, value in described.items():
@@ -694,14 +714,7 @@ class _Mapper:
                 if a is None or b is None:
                     continue
                 wanted = {str(origin.guid).lower(), str(target.guid).lower()}
-                evidence = [
-                    e.id
-                    for e in study.excerpts
-                    if any(
-                        wanted <= codes and rel in (None, rtype)
-                        for codes, rel in zip(e.codes, e.relations, strict=True)
-                    )
-                ]
+                evidence = [e.id for e in study.excerpts if _backs(e, wanted, rtype)]
                 if not evidence:
                     continue
                 found = True
@@ -732,9 +745,8 @@ class _Mapper:
                 out[note.attrib.get("guid", "").lower()] = text.strip()
         return out
 
-    def sets(self, codebook: bool) -> None:
-        holder = self.root.find("CodeBook") if codebook else self.root
-        sets = None if holder is None else holder.find("Sets")
+    def sets(self) -> None:
+        sets = self.root.find("Sets")  # in a project beside its CodeBook, in a codebook inside
         used: set[str] = set()
         for element in [] if sets is None else sets.findall("Set"):
             name = element.attrib.get("name", "")
@@ -868,7 +880,10 @@ def _study_document(study: _StudyDraft, reader: _Reader) -> tuple[dict[str, Any]
             if excerpt.fields.get(key):
                 item[key] = excerpt.fields[key]
         offset = excerpt.fields.get("offset", "")
-        item["offset"] = int(offset) if offset.isdigit() else excerpt.start
+        if offset.isdigit():
+            item["offset"] = int(offset)
+        elif not reader.peerlib:
+            item["offset"] = excerpt.start
         evidence.append(item)
         if len(excerpt.text.split()) > MAX_EXCERPT_WORDS:
             long_ones.append(
@@ -944,7 +959,7 @@ def read_refi(path: str | os.PathLike[str]) -> ImportedCorpus:
     mapper.assign_codes(codebook)
     if not codebook:
         mapper.relations()
-    mapper.sets(codebook)
+    mapper.sets()
     files: dict[str, str] = {}
     origin = root.attrib.get("origin") or "an unnamed tool"
     for study in mapper.studies.values():
