@@ -378,7 +378,8 @@ def test_unreadable_files_give_one_line_and_write_nothing(
             archive.writestr("project.qde", content or b"")
     assert main(["import", str(path), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 2 and message in err[0], err
+    assert len(err) == 2, err
+    assert message in err[0]
     assert err[0].startswith(str(path))
     assert not (tmp_path / "out").exists()
 
