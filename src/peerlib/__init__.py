@@ -55,6 +55,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .measures import graph_measures, study_measures, synthesis_measures, theme_bridges
     from .notebook import Outputs, setup_notebook
     from .overview import corpus_summary
+    from .refi_export import write_qdc, write_qdpx
+    from .refi_import import ImportReport, RefiImportError, import_refi
     from .seminar import check_answer
     from .table_export import save_table, to_latex, to_markdown
     from .theme import register_theme
@@ -113,6 +115,11 @@ _EXPORTS: dict[str, str] = {
     "translation_table": "comparison",
     "validate": "loading",
     "write_graph": "exchange",
+    "write_qdc": "refi_export",
+    "write_qdpx": "refi_export",
+    "import_refi": "refi_import",
+    "ImportReport": "refi_import",
+    "RefiImportError": "refi_import",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -79,9 +79,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .graphs import UnknownIdError, study_graph, synthesis_graph
     from .corpus_files import corpus_root
-    from .loading import load_corpus
+    from .graphs import study_graph, synthesis_graph
+    from .loading import UnknownIdError, load_corpus
     from .validation import CorpusError
 
     root = corpus_root(args.data)
