@@ -440,3 +440,66 @@ def test_cli_export_writes_each_format(tmp_path: Path, capsys: pytest.CaptureFix
     ]  # fmt: skip
     assert main(["export", "graph", str(tmp_path / "x"), "--study", "nope", "--data", data]) == 1
     assert "unknown study 'nope'" in capsys.readouterr().err
+
+
+def test_inline_text_long_excerpt_and_link_note(tmp_path: Path) -> None:
+    words = " ".join(f"word{i}" for i in range(45))
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo 14">
+<CodeBook><Codes>
+<Code guid="00000000-0000-4000-8000-000000000001" name="Hope" isCodable="true">
+<Description>Expecting things to get better.
+
+kind: outcome</Description></Code>
+<Code guid="00000000-0000-4000-8000-000000000002" name="Role model" isCodable="true"/>
+</Codes></CodeBook>
+<Sources>
+<TextSource guid="00000000-0000-4000-8000-000000000003" name="Smith 2020">
+<Description>year: 2020
+doi: 10.1234/x.1</Description>
+<PlainTextContent>Intro. {words}</PlainTextContent>
+<PlainTextSelection guid="00000000-0000-4000-8000-000000000004" startPosition="7" endPosition="{7 + len(words)}">
+<Description>speaker: authors
+section: Results</Description>
+<Coding guid="00000000-0000-4000-8000-000000000005"><CodeRef targetGUID="00000000-0000-4000-8000-000000000001"/></Coding>
+<Coding guid="00000000-0000-4000-8000-000000000006"><CodeRef targetGUID="00000000-0000-4000-8000-000000000002"/></Coding>
+</PlainTextSelection>
+</TextSource>
+</Sources>
+<Notes><Note guid="00000000-0000-4000-8000-000000000007" name="n"><PlainTextContent>Seeing a peer recover gives hope.</PlainTextContent></Note></Notes>
+<Links><Link guid="00000000-0000-4000-8000-000000000008" name="Produces" direction="OneWay" originGUID="00000000-0000-4000-8000-000000000002" targetGUID="00000000-0000-4000-8000-000000000001"><NoteRef targetGUID="00000000-0000-4000-8000-000000000007"/></Link></Links>
+</Project>
+"""  # noqa: E501
+    path = tmp_path / "nvivo.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+    report = import_refi(path, tmp_path / "out")
+    assert report.faults == []
+    assert report.gaps[-1] == (
+        "studies/smith_2020.yaml: evidence[].text: shorten to at most 40 words: e1 (45 words, "
+        "line 15): not in nvivo.qdpx"
+    )
+    import yaml
+
+    study = yaml.safe_load((tmp_path / "out" / "studies" / "smith_2020.yaml").read_text("utf-8"))
+    assert study["citation"] == {"year": 2020, "doi": "10.1234/x.1"}
+    assert study["concepts"][0] == {
+        "id": "hope",
+        "label": "Hope",
+        "kind": "outcome",
+        "definition": "Expecting things to get better.",
+    }
+    assert study["relations"] == [
+        {
+            "source": "role_model",
+            "target": "hope",
+            "type": "produces",
+            "evidence": ["e1"],
+            "note": "Seeing a peer recover gives hope.",
+        }
+    ]
+    assert study["evidence"] == [
+        {"id": "e1", "text": words, "speaker": "authors", "section": "Results", "offset": 7}
+    ]
+    problems = [p for p in validate(tmp_path / "out") if "excerpt has 45 words" in p.message]
+    assert len(problems) == 1

@@ -862,7 +862,7 @@ def _study_document(study: _StudyDraft, reader: _Reader) -> tuple[dict[str, Any]
     concepts = [{k: v for k, v in c.items() if k != "_codes"} for c in study.concepts.values()]
     if concepts:
         doc["concepts"] = concepts
-        for key, hint in (("kind", "a 'kind: ...' line"), ("definition", "a description")):
+        for key, hint in (("kind", "'kind: ...' line"), ("definition", "description")):
             missing = sum(key not in c for c in concepts)
             if missing:
                 gaps.append(
