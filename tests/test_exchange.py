@@ -19,11 +19,11 @@ import igraph
 import networkx as nx
 import pytest
 
-from peerlib import load_corpus, study_graph, study_network_chart, synthesis_graph
-from peerlib import synthesis_network_chart as synthesis_chart
+from peerlib import load_corpus, study_graph, synthesis_graph
 from peerlib._drawing import node_styles
+from peerlib.chart_data import study_network_frames, synthesis_network_frames
 from peerlib.exchange import GRAPH_FORMATS, POSITION_SCALE, write_graph
-from peerlib.theme import KIND_COLOURS
+from peerlib.theme import KIND_COLOURS, OPPOSE_COLOUR
 
 from .conftest import MINI
 
@@ -66,11 +66,11 @@ def _expected_edges(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], dict[s
 
 
 def _figure_positions(name: str) -> dict[str, tuple[float, float]]:
-    """Node positions as the network chart of the figure draws them."""
+    """Node positions as the network chart of the figure draws them (its data frames)."""
     if name == "synthesis":
-        nodes, column = synthesis_chart(CORPUS).layer[2].data, "construct_id"
+        nodes, column = synthesis_network_frames(CORPUS).nodes, "construct_id"
     else:
-        nodes, column = study_network_chart(CORPUS, name).layer[2].data, "concept_id"
+        nodes, column = study_network_frames(CORPUS, name).nodes, "concept_id"
     return {row[column]: (row["x"], row["y"]) for _, row in nodes.iterrows()}
 
 
@@ -81,7 +81,7 @@ def test_positions_and_colours_are_the_figures(name: str) -> None:
     if name == "synthesis":
         contested = {n for n, d in GRAPHS[name].nodes(data=True) if d["refutations"]}
         assert contested
-        assert {n for n, s in styles.items() if s.colour == "#D55E00"} == contested
+        assert {n for n, s in styles.items() if s.colour == OPPOSE_COLOUR} == contested
     else:
         kinds = nx.get_node_attributes(GRAPHS[name], "kind")
         assert all(styles[n].colour == KIND_COLOURS[kinds[n]] for n in styles)

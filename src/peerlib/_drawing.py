@@ -1,8 +1,12 @@
 """Where each node of a concept graph sits in its figure, and in which colour.
 
-The network charts draw study and synthesis graphs with :func:`peerlib._layout.grouped_layout`
-and the house palettes; this module gives the same positions and colours to the graph files
-(:mod:`peerlib.exchange`), so that Gephi or Cytoscape open a graph looking like its figure.
+The network charts lay out study and synthesis graphs with :func:`peerlib._layout.grouped_layout`
+(:func:`peerlib.chart_data.study_network_frames` groups a study's concepts by their first theme;
+:func:`~peerlib.chart_data.synthesis_network_frames` lays out one line per pair of constructs)
+and colour them with the house palettes of :mod:`peerlib.theme`. This module gives the graph
+files (:mod:`peerlib.exchange`) the same positions and colours from the graph alone, so that
+Gephi or Cytoscape open a graph looking like its figure; ``tests/test_exchange.py`` checks that
+the positions are the frames'.
 """
 
 from __future__ import annotations
@@ -13,11 +17,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from ._layout import grouped_layout
-from .theme import KIND_COLOURS, OKABE_ITO
-
-#: Synthesis constructs on which studies refute each other (vermillion), and the others (blue).
-CONTESTED_COLOUR = OKABE_ITO[5]
-UNCONTESTED_COLOUR = OKABE_ITO[0]
+from .theme import KIND_COLOURS, OPPOSE_COLOUR, UNCONTESTED_COLOUR
 
 
 class NodeStyle(NamedTuple):
@@ -41,7 +41,7 @@ def _synthesis_styles(graph: nx.MultiDiGraph, seed: int) -> dict[Hashable, NodeS
     simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
     pos = grouped_layout(simple, {}, seed=seed)
     return {
-        n: NodeStyle(*pos[n], CONTESTED_COLOUR if d.get("refutations") else UNCONTESTED_COLOUR)
+        n: NodeStyle(*pos[n], OPPOSE_COLOUR if d.get("refutations") else UNCONTESTED_COLOUR)
         for n, d in graph.nodes(data=True)
     }
 
