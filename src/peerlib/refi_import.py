@@ -60,7 +60,7 @@ from ._refi import (
 )
 from .models import CONCEPT_KINDS, COVERAGES, MAX_EXCERPT_WORDS, SAMPLE_UNITS
 
-__all__ = ["ImportReport", "RefiImportError", "import_refi", "read_refi"]
+__all__ = ["ImportReport", "ImportedCorpus", "RefiImportError", "import_refi", "read_refi"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CITATION = ("authors", "year", "title", "venue", "volume", "issue", "pages", "article", "doi")
