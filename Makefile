@@ -17,7 +17,12 @@ figures: $(STAMP)
 	$(BIN)/peerlib validate
 	$(BIN)/peerlib build
 
-test: $(STAMP)
+# graphology (npm) reads the exported graphs in the tests, as Gephi Lite would
+NODE_MODULES := tests/js/node_modules/.package-lock.json
+$(NODE_MODULES): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --silent
+
+test: $(STAMP) $(NODE_MODULES)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
