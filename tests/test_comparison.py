@@ -444,11 +444,11 @@ CERQUAL_COLUMNS: dict[str, object] = {
     "construct_id": "string",
     "studies": "string",
     "n_studies": "int64",
+    "evidence_kinds": "string",
     "evidence": "int64",
     "methodological_limitations": "string",
     "coherence": "string",
     "adequacy": "string",
-    "adequacy_source": "string",
     "relevance": "string",
     "confidence": pd.CategoricalDtype(["high", "moderate", "low", "very low"], ordered=True),
 }
@@ -463,11 +463,11 @@ def test_cerqual_summary(corpus: Corpus) -> None:
                 "disclosure",
                 "alpha; beta",
                 2,
+                "2 studies of unrecorded type",
                 4,
                 NA,
                 NA,
-                "2 studies, 4 excerpts; coverage: 2 full text",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             )
@@ -486,11 +486,11 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 "disclosure",
                 "alpha; beta",
                 2,
+                "2 studies of unrecorded type",
                 4,
                 NA,
                 NA,
-                "2 studies, 4 excerpts; coverage: 2 full text",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             ),
@@ -501,11 +501,11 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 "mutuality",
                 "beta; gamma",
                 2,
+                "2 studies of unrecorded type (1 abstract only)",
                 3,
                 "Minor concerns",
                 NA,
-                "2 studies, 3 excerpts; coverage: 1 full text, 1 abstract only",
-                "computed",
+                NA,
                 NA,
                 "low",
             ),
@@ -514,11 +514,11 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 "trust",
                 "alpha",
                 1,
+                "1 study of unrecorded type",
                 2,
                 NA,
                 NA,
-                "1 study, 2 excerpts; coverage: 1 full text",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             ),
@@ -537,11 +537,11 @@ def test_cerqual_summary_author_judgements(extra: Corpus) -> None:
                 "mutuality",
                 "beta; gamma",
                 2,
+                "2 studies of unrecorded type (1 abstract only)",
                 2,
                 "No concerns",
                 "Minor concerns",
                 "Adequate: two rich studies",
-                "author",
                 "Moderate concerns",
                 "moderate",
             ),
@@ -551,11 +551,11 @@ def test_cerqual_summary_author_judgements(extra: Corpus) -> None:
                 "rota",
                 "delta",
                 1,
+                "1 study of unrecorded type (1 results only)",
                 0,
                 NA,
                 NA,
-                "1 study, 0 excerpts; coverage: 1 results only",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             ),
@@ -571,11 +571,8 @@ def test_cerqual_judgements_are_never_invented(corpus: Corpus, extra: Corpus) ->
         given = c.constructs.set_index("construct_id")
         for column in ("methodological_limitations", "coherence", "relevance", "confidence"):
             pd.testing.assert_series_equal(table[column], given[column])
-        author = table["adequacy_source"] == "author"
-        pd.testing.assert_series_equal(
-            table.loc[author, "adequacy"], given.loc[author, "adequacy"].astype("string")
-        )
-        assert given.loc[~author, "adequacy"].isna().all()
+        # adequacy is the author's judgement too: never a computed count in its column
+        pd.testing.assert_series_equal(table["adequacy"], given["adequacy"].astype("string"))
 
 
 # ---------------------------------------------------------------------------- every table
