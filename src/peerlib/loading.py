@@ -100,16 +100,19 @@ class Corpus:
         not translated, and why.
     ``argument``
         step_id, position (1-based), claim, note: the line-of-argument synthesis, in order.
-    ``argument_constructs``, ``argument_studies``
-        step_id with construct_id, or with study_id: what each step rests on.
+    ``argument_constructs``
+        step_id, construct_id: the constructs each step rests on.
+    ``argument_studies``
+        step_id, study_id: the studies each step rests on.
     ``argument_evidence``
         step_id, study_id, evidence_id.
     ``unmapped``
         study_id, concept_id, reason: concepts left out of every construct on purpose.
     ``review``
-        The review file (``review.yaml``) as one row of text columns, from ``title`` to
-        ``conclusions`` (``translation_order`` holds the order's description); no rows when the
-        corpus has no review file.
+        title, context, aims, question, method_rationale, search, inclusion,
+        selection_outcome, reading, appraisal, relating, translation, translation_order (the
+        order's description), synthesis, reflexivity, limitations, conclusions: the review
+        file (``review.yaml``) as one row; no rows when the corpus has no review file.
     ``review_coders``
         role, task, stance.
     ``translation_order``
