@@ -31,14 +31,18 @@ import pandas as pd
 import pytest
 
 from peerlib import UnknownIdError, load_corpus, synthesis_graph
+from peerlib._evidence import describe_kinds
 from peerlib.comparison import (
     cerqual_summary,
     concept_overlap,
     construct_matrix,
+    line_of_argument,
     refutations,
     study_similarity,
     theme_evidence,
+    translation_pairs,
     translation_table,
+    unmapped_concepts,
 )
 from peerlib.loading import Corpus
 
@@ -58,6 +62,8 @@ TABLES = {
     "refutations": refutations,
     "cerqual_summary": cerqual_summary,
     "theme_evidence": theme_evidence,
+    "translation_pairs": translation_pairs,
+    "line_of_argument": line_of_argument,
 }
 
 
@@ -444,11 +450,11 @@ CERQUAL_COLUMNS: dict[str, object] = {
     "construct_id": "string",
     "studies": "string",
     "n_studies": "int64",
+    "evidence_kinds": "string",
     "evidence": "int64",
     "methodological_limitations": "string",
     "coherence": "string",
     "adequacy": "string",
-    "adequacy_source": "string",
     "relevance": "string",
     "confidence": pd.CategoricalDtype(["high", "moderate", "low", "very low"], ordered=True),
 }
@@ -463,11 +469,11 @@ def test_cerqual_summary(corpus: Corpus) -> None:
                 "disclosure",
                 "alpha; beta",
                 2,
+                "2 studies of unrecorded type",
                 4,
                 NA,
                 NA,
-                "2 studies, 4 excerpts; coverage: 2 full text",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             )
@@ -486,11 +492,11 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 "disclosure",
                 "alpha; beta",
                 2,
+                "2 studies of unrecorded type",
                 4,
                 NA,
                 NA,
-                "2 studies, 4 excerpts; coverage: 2 full text",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             ),
@@ -501,11 +507,11 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 "mutuality",
                 "beta; gamma",
                 2,
+                "2 studies of unrecorded type (1 abstract only)",
                 3,
                 "Minor concerns",
                 NA,
-                "2 studies, 3 excerpts; coverage: 1 full text, 1 abstract only",
-                "computed",
+                NA,
                 NA,
                 "low",
             ),
@@ -514,11 +520,11 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 "trust",
                 "alpha",
                 1,
+                "1 study of unrecorded type",
                 2,
                 NA,
                 NA,
-                "1 study, 2 excerpts; coverage: 1 full text",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             ),
@@ -537,11 +543,11 @@ def test_cerqual_summary_author_judgements(extra: Corpus) -> None:
                 "mutuality",
                 "beta; gamma",
                 2,
+                "2 studies of unrecorded type (1 abstract only)",
                 2,
                 "No concerns",
                 "Minor concerns",
                 "Adequate: two rich studies",
-                "author",
                 "Moderate concerns",
                 "moderate",
             ),
@@ -551,11 +557,11 @@ def test_cerqual_summary_author_judgements(extra: Corpus) -> None:
                 "rota",
                 "delta",
                 1,
+                "1 study of unrecorded type (1 results only)",
                 0,
                 NA,
                 NA,
-                "1 study, 0 excerpts; coverage: 1 results only",
-                "computed",
+                NA,
                 NA,
                 np.nan,
             ),
@@ -571,11 +577,8 @@ def test_cerqual_judgements_are_never_invented(corpus: Corpus, extra: Corpus) ->
         given = c.constructs.set_index("construct_id")
         for column in ("methodological_limitations", "coherence", "relevance", "confidence"):
             pd.testing.assert_series_equal(table[column], given[column])
-        author = table["adequacy_source"] == "author"
-        pd.testing.assert_series_equal(
-            table.loc[author, "adequacy"], given.loc[author, "adequacy"].astype("string")
-        )
-        assert given.loc[~author, "adequacy"].isna().all()
+        # adequacy is the author's judgement too: never a computed count in its column
+        pd.testing.assert_series_equal(table["adequacy"], given["adequacy"].astype("string"))
 
 
 # ---------------------------------------------------------------------------- every table
@@ -612,7 +615,8 @@ def test_same_tables_whatever_the_hash_seed(tmp_path: Path) -> None:
         "from peerlib import comparison as c\n"
         "corpus = load_corpus(sys.argv[1])\n"
         "for f in (c.construct_matrix, c.study_similarity, c.translation_table,\n"
-        "          c.refutations, c.cerqual_summary):\n"
+        "          c.refutations, c.cerqual_summary, c.translation_pairs,\n"
+        "          c.unmapped_concepts, c.line_of_argument):\n"
         "    print(f(corpus).to_csv(index=False))\n"
         "print(c.theme_evidence(corpus).to_csv(index=False))\n"
         "print(c.concept_overlap(corpus, 'beta', 'gamma').to_csv(index=False))\n"
@@ -628,3 +632,151 @@ def test_same_tables_whatever_the_hash_seed(tmp_path: Path) -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+# ---------------------------------------------------------------------------- issue 13 tables
+
+
+def _directed(mini: Path) -> Corpus:
+    text = (mini / "synthesis.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "        type: extend\n", "        type: extend\n        extended_by: beta\n"
+    )
+    (mini / "synthesis.yaml").write_text(text, encoding="utf-8")
+    return load_corpus(mini)
+
+
+def test_translation_table_names_the_direction_of_extend(corpus: Corpus, mini: Path) -> None:
+    # without extended_by (an old file) both read "extends (vs ...)"; with it, who extends whom
+    before = translation_table(corpus).set_index(["construct_id", "study_id"])["relation"]
+    assert before[("disclosure", "alpha")] == "extends (vs beta)"
+    after = translation_table(_directed(mini)).set_index(["construct_id", "study_id"])
+    assert after.loc[("disclosure", "alpha"), "relation"] == "extended by beta"
+    assert after.loc[("disclosure", "beta"), "relation"] == "extends alpha"
+    assert after.loc[("mutuality", "beta"), "relation"] == "refutational (vs gamma)"
+
+
+def test_translation_pairs(corpus: Corpus, extra: Corpus, mini: Path) -> None:
+    pairs = translation_pairs(corpus)
+    assert pairs.values.tolist() == [
+        ["disclosure", "alpha", "beta", "translated", "extend", NA],
+        ["mutuality", "beta", "gamma", "translated", "refute", NA],
+    ]
+    assert translation_pairs(_directed(mini))["translation"].tolist()[0] == (
+        "extend: beta extends alpha"
+    )
+    # two relations on one pair, listed in synthesis order
+    assert translation_pairs(extra)["translation"].tolist() == ["agree; refute"]
+
+
+def test_translation_pairs_missing_and_untranslated(mini: Path) -> None:
+    s = mini / "synthesis.yaml"
+    text = s.read_text(encoding="utf-8").replace(
+        "      beta: [disclosure]\n", "      beta: [disclosure]\n      gamma: [training]\n"
+    )
+    text = text.replace(
+        '    finding: "Peer workers disclose selectively."\n',
+        '    untranslated:\n      - studies: [gamma, alpha]\n        reason: "No overlap."\n'
+        '    finding: "Peer workers disclose selectively."\n',
+    )
+    s.write_text(text, encoding="utf-8")
+    pairs = translation_pairs(load_corpus(mini)).query("construct_id == 'disclosure'")
+    assert pairs[["study_a", "study_b", "status", "reason"]].values.tolist() == [
+        ["alpha", "beta", "translated", NA],
+        ["alpha", "gamma", "untranslated", "No overlap."],
+        ["beta", "gamma", "missing", NA],
+    ]
+
+
+def test_line_of_argument_table(mini: Path) -> None:
+    s = mini / "synthesis.yaml"
+    s.write_text(
+        s.read_text(encoding="utf-8") + "line_of_argument:\n"
+        "  - id: one\n"
+        '    claim: "Disclosure is selective."\n'
+        "    constructs: [disclosure, trust]\n"
+        "    studies: [alpha, beta]\n"
+        "    evidence: [alpha/e1, alpha/e2]\n"
+        "  - id: two\n"
+        '    claim: "Training divides them."\n'
+        "    constructs: [mutuality]\n"
+        "    studies: [gamma, beta]\n",
+        encoding="utf-8",
+    )
+    table = line_of_argument(load_corpus(mini))
+    assert table.values.tolist() == [
+        [
+            1,
+            "one",
+            "Disclosure is selective.",
+            "Using lived experience; Trust",
+            "alpha; beta",
+            "2 studies of unrecorded type",
+            2,
+            NA,
+        ],
+        [
+            2,
+            "two",
+            "Training divides them.",
+            "Mutuality under professionalisation",
+            "gamma; beta",
+            "2 studies of unrecorded type (1 abstract only)",
+            0,
+            NA,
+        ],
+    ]
+
+
+def test_unmapped_concepts(corpus: Corpus, extra: Corpus) -> None:
+    # every mini concept maps onto a construct
+    assert unmapped_concepts(corpus).empty
+    # in the overlay alpha speaks to no construct and delta's sub-theme concept is unmapped
+    table = unmapped_concepts(extra)
+    assert table["study_id"].unique().tolist()[0] == "alpha"
+    assert table.query("study_id == 'alpha'")["concept_id"].tolist() == [
+        "peer_worker",
+        "disclosure",
+        "trust",
+        "boundary",
+    ]
+    assert table["reason"].isna().all()  # the overlay gives no reasons
+
+
+def test_unmapped_concepts_without_synthesis(bare: Corpus) -> None:
+    table = unmapped_concepts(bare)
+    assert len(table) == len(bare.concepts)
+
+
+def test_describe_kinds() -> None:
+    assert describe_kinds([]) == "no studies"
+    assert describe_kinds([("conceptual", "full_text")]) == "1 conceptual paper"
+    assert describe_kinds(
+        [
+            ("interim", "full_text"),
+            ("empirical", "results_only"),
+            ("empirical", "abstract_only"),
+            ("empirical", "full_text"),
+            (None, "full_text"),
+        ]
+    ) == (
+        "3 empirical studies (1 results only, 1 abstract only), 1 interim report of an ongoing "
+        "study and 1 study of unrecorded type"
+    )
+
+
+def test_study_words_cover_the_vocabularies() -> None:
+    from peerlib import _evidence
+    from peerlib.models import STUDY_TYPES
+
+    assert set(_evidence.TYPE_WORDS) == {*STUDY_TYPES, None}
+
+
+def test_bundled_cerqual_names_kinds_and_never_fills_judgements() -> None:
+    table = cerqual_summary(load_corpus(), all_constructs=True).set_index("construct_id")
+    assert table.loc["lived_experience_expertise", "evidence_kinds"] == (
+        "3 empirical studies (1 results only, 1 abstract only), 1 interim report of an ongoing "
+        "study and 1 conceptual paper"
+    )
+    for column in ("methodological_limitations", "coherence", "adequacy", "relevance"):
+        assert table[column].isna().all(), column

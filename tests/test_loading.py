@@ -34,6 +34,7 @@ TYPED = {
     ("studies", "year"): "Int64",
     ("studies", "sample_size"): "Int64",
     ("studies", "coverage"): "category",
+    ("studies", "study_type"): "category",
     ("samples", "n"): "Int64",
     ("samples", "unit"): "category",
     ("themes", "position"): "Int64",
@@ -46,6 +47,9 @@ TYPED = {
     ("study_relations", "position"): "Int64",
     ("study_relations", "type"): "category",
     ("study_relation_evidence", "position"): "Int64",
+    ("untranslated", "position"): "Int64",
+    ("argument", "position"): "Int64",
+    ("translation_order", "position"): "Int64",
 }
 
 

@@ -24,7 +24,8 @@ def test_published_schema_is_current(name: str) -> None:
 def _files() -> list[tuple[str, Path]]:
     studies = sorted((corpus_root() / "studies").glob("*.yaml"))
     return [("study.schema.json", p) for p in studies] + [
-        ("synthesis.schema.json", corpus_root() / "synthesis.yaml")
+        ("synthesis.schema.json", corpus_root() / "synthesis.yaml"),
+        ("review.schema.json", corpus_root() / "review.yaml"),
     ]
 
 

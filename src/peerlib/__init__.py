@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from .argument_chart import line_of_argument_chart, line_of_argument_points
     from .chart_data import (
         centrality_frames,
         construct_evidence_frame,
@@ -42,10 +43,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         concept_overlap,
         construct_evidence,
         construct_matrix,
+        line_of_argument,
         refutations,
         study_similarity,
         theme_evidence,
+        translation_pairs,
         translation_table,
+        unmapped_concepts,
     )
     from .corpus_files import corpus_root
     from .exchange import write_graph
@@ -57,6 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .overview import corpus_summary
     from .refi_export import write_qdc, write_qdpx
     from .refi_import import ImportReport, RefiImportError, import_refi
+    from .reporting import emerge_checklist
     from .seminar import check_answer
     from .table_export import save_table, to_latex, to_markdown
     from .theme import register_theme
@@ -92,6 +97,12 @@ _EXPORTS: dict[str, str] = {
     "construct_matrix": "comparison",
     "corpus_root": "corpus_files",
     "corpus_summary": "overview",
+    "emerge_checklist": "reporting",
+    "line_of_argument": "comparison",
+    "line_of_argument_chart": "argument_chart",
+    "line_of_argument_points": "argument_chart",
+    "translation_pairs": "comparison",
+    "unmapped_concepts": "comparison",
     "evidence_density_chart": "charts",
     "graph_measures": "measures",
     "load_corpus": "loading",

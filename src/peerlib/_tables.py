@@ -14,11 +14,17 @@ from .models import (
     RELATION_TYPES,
     SAMPLE_UNITS,
     STUDY_RELATION_TYPES,
+    STUDY_TYPES,
+    Review,
     Study,
     Synthesis,
 )
 
 Rows = dict[str, list[tuple[Any, ...]]]
+
+#: The review file's text fields, in the order of its table's columns (``translation_order``
+#: holds the order's description; its studies are a table of their own).
+REVIEW_FIELDS: tuple[str, ...] = tuple(name for name in Review.model_fields if name != "coders")
 
 _TEXT = "string"
 _INT = "Int64"
@@ -45,6 +51,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("coverage", pd.CategoricalDtype(list(COVERAGES))),
         ("coverage_note", _TEXT),
         ("source_file", _TEXT),
+        ("study_type", pd.CategoricalDtype(list(STUDY_TYPES))),
     ],
     "samples": [
         ("study_id", _TEXT),
@@ -109,6 +116,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("study_b", _TEXT),
         ("type", pd.CategoricalDtype(list(STUDY_RELATION_TYPES))),
         ("rationale", _TEXT),
+        ("extended_by", _TEXT),
     ],
     "study_relation_evidence": [
         ("construct_id", _TEXT),
@@ -116,6 +124,21 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("study_id", _TEXT),
         ("evidence_id", _TEXT),
     ],
+    "untranslated": [
+        ("construct_id", _TEXT),
+        ("position", _INT),
+        ("study_a", _TEXT),
+        ("study_b", _TEXT),
+        ("reason", _TEXT),
+    ],
+    "argument": [("step_id", _TEXT), ("position", _INT), ("claim", _TEXT), ("note", _TEXT)],
+    "argument_constructs": [("step_id", _TEXT), ("construct_id", _TEXT)],
+    "argument_studies": [("step_id", _TEXT), ("study_id", _TEXT)],
+    "argument_evidence": [("step_id", _TEXT), ("study_id", _TEXT), ("evidence_id", _TEXT)],
+    "unmapped": [("study_id", _TEXT), ("concept_id", _TEXT), ("reason", _TEXT)],
+    "review": [(name, _TEXT) for name in REVIEW_FIELDS],
+    "review_coders": [("role", _TEXT), ("task", _TEXT), ("stance", _TEXT)],
+    "translation_order": [("position", _INT), ("study_id", _TEXT)],
 }
 
 STUDY_TABLES = (
@@ -128,7 +151,19 @@ STUDY_TABLES = (
     "relation_evidence",
     "evidence",
 )
-SYNTHESIS_TABLES = ("constructs", "alignment", "study_relations", "study_relation_evidence")
+SYNTHESIS_TABLES = (
+    "constructs",
+    "alignment",
+    "study_relations",
+    "study_relation_evidence",
+    "untranslated",
+    "argument",
+    "argument_constructs",
+    "argument_studies",
+    "argument_evidence",
+    "unmapped",
+)
+REVIEW_TABLES = ("review", "review_coders", "translation_order")
 
 
 def relation_ids(study: Study) -> list[str]:
@@ -161,6 +196,7 @@ def study_rows(study: Study, file: str) -> Rows:
             ctx.coverage,
             ctx.coverage_note,
             ctx.source_file,
+            ctx.study_type,
         )
     )
     rows["samples"] = [(sid, g.group, g.n, g.unit, g.site, g.note) for g in ctx.sample]
@@ -211,11 +247,37 @@ def synthesis_rows(synthesis: Synthesis) -> Rows:
             rows["alignment"].extend((con.id, sid, c) for c in con.concepts[sid])
         for position, rel in enumerate(con.relations, start=1):
             a, b = rel.studies
-            rows["study_relations"].append((con.id, position, a, b, rel.type, rel.rationale))
+            rows["study_relations"].append(
+                (con.id, position, a, b, rel.type, rel.rationale, rel.extended_by)
+            )
             for ref in rel.evidence:
                 sid, eid = ref.split("/", 1)
                 rows["study_relation_evidence"].append((con.id, position, sid, eid))
+        for position, pair in enumerate(con.untranslated, start=1):
+            a, b = pair.studies
+            rows["untranslated"].append((con.id, position, a, b, pair.reason))
+    for position, step in enumerate(synthesis.line_of_argument, start=1):
+        rows["argument"].append((step.id, position, step.claim, step.note))
+        rows["argument_constructs"].extend((step.id, c) for c in step.constructs)
+        rows["argument_studies"].extend((step.id, s) for s in step.studies)
+        for ref in step.evidence:
+            sid, eid = ref.split("/", 1)
+            rows["argument_evidence"].append((step.id, sid, eid))
+    for group in synthesis.unmapped:
+        rows["unmapped"].extend((group.study, c, group.reason) for c in group.concepts)
     return rows
+
+
+def review_rows(review: Review) -> Rows:
+    """Flatten the validated review file into rows of the review tables."""
+    values = review.model_dump()
+    order = review.translation_order
+    values["translation_order"] = order.description if order is not None else None
+    return {
+        "review": [tuple(values[name] for name in REVIEW_FIELDS)],
+        "review_coders": [(c.role, c.task, c.stance) for c in review.coders],
+        "translation_order": list(enumerate(order.studies if order is not None else [], start=1)),
+    }
 
 
 def frame_of(rows: Iterable[tuple[Any, ...]], spec: list[tuple[str, Any]]) -> pd.DataFrame:

@@ -25,19 +25,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._evidence import describe_kinds, study_kinds
 from ._tables import frame_of as _frame
 from .loading import Corpus, UnknownIdError, check_study_id
-from .models import COVERAGE_LABELS
 
 __all__ = [
     "cerqual_summary",
     "concept_overlap",
     "construct_evidence",
     "construct_matrix",
+    "line_of_argument",
     "refutations",
     "study_similarity",
     "theme_evidence",
+    "translation_pairs",
     "translation_table",
+    "unmapped_concepts",
 ]
 
 _TEXT = "string"
@@ -387,18 +390,31 @@ def concept_overlap(corpus: Corpus, study_a: str, study_b: str) -> pd.DataFrame:
     )
 
 
+def _relation_word(kind: str, this: str, other: str, extended_by: str | None) -> str:
+    """How ``this`` study relates to ``other``: ``"extends other"``, ``"extended by other"``,
+    or ``"reciprocal (vs other)"``; an extend without a recorded direction reads
+    ``"extends (vs other)"`` for both."""
+    if kind == "extend" and extended_by is not None:
+        return f"extends {other}" if extended_by == this else f"extended by {other}"
+    return f"{RELATION_WORDS[kind]} (vs {other})"
+
+
 def _study_relation_words(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
     """(construct, study) -> e.g. ``["refutational (vs moran2025)"]``, in synthesis order."""
     out: dict[tuple[str, str], list[str]] = defaultdict(list)
     sr = corpus.study_relations
-    for cid, a, b, kind in zip(
-        sr["construct_id"], sr["study_a"], sr["study_b"], sr["type"], strict=True
+    for cid, a, b, kind, by in zip(
+        sr["construct_id"],
+        sr["study_a"],
+        sr["study_b"],
+        sr["type"],
+        sr["extended_by"],
+        strict=True,
     ):
-        word = RELATION_WORDS[str(kind)]
-        for this, other in ((a, b), (b, a)):
-            text = f"{word} (vs {other})"
-            if text not in out[(str(cid), str(this))]:
-                out[(str(cid), str(this))].append(text)
+        for this, other in ((str(a), str(b)), (str(b), str(a))):
+            text = _relation_word(str(kind), this, other, _text(by))
+            if text not in out[(str(cid), this)]:
+                out[(str(cid), this)].append(text)
     return out
 
 
@@ -431,11 +447,12 @@ def translation_table(corpus: Corpus) -> pd.DataFrame:
             character offset (``"Results, char 1234"``); missing when no relation or study
             relation cites an excerpt for these concepts;
         ``relation``
-            how the study relates to the others on the construct: ``reciprocal`` (agree),
-            ``refutational`` (refute) or ``extends`` (extend), each with the counterpart, e.g.
-            ``"refutational (vs moran2025)"``, "; "-joined in synthesis order; an empty string
-            when none is recorded. ``extend`` records no direction, so both studies read
-            ``extends``;
+            how the study relates to the others on the construct: ``reciprocal`` (agree) or
+            ``refutational`` (refute) with the counterpart, e.g. ``"refutational (vs
+            moran2025)"``, and for ``extend`` its direction: ``"extends moran2025"`` for the
+            study that adds to the other's account, ``"extended by gillard2013"`` for the
+            other (an extend that records no ``extended_by`` reads ``"extends (vs X)"`` for
+            both); "; "-joined in synthesis order, an empty string when none is recorded;
         ``interpretation``
             the construct's third-order interpretation (missing when none is written).
 
@@ -560,18 +577,10 @@ def refutations(corpus: Corpus) -> pd.DataFrame:
     )
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _adequacy_note(ix: _Index, studies: list[str], excerpts: int) -> str:
-    """A description of the data behind a finding, e.g. ``"2 studies, 5 excerpts; ..."``."""
-    coverage = Counter(ix.coverage[s] for s in studies)
-    parts = [f"{coverage[c]} {word}" for c, word in COVERAGE_LABELS.items() if coverage[c]]
-    return (
-        f"{_plural(len(studies), 'study', 'studies')}, "
-        f"{_plural(excerpts, 'excerpt', 'excerpts')}; coverage: {', '.join(parts)}"
-    )
+def _kinds_of(corpus: Corpus, studies: Iterable[str]) -> str:
+    """The kinds of the given studies in words, e.g. ``"2 empirical studies and 1 ..."``."""
+    kinds = study_kinds(corpus.studies)
+    return describe_kinds(kinds[s] for s in studies)
 
 
 def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataFrame:
@@ -582,11 +591,12 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
     ``all_constructs`` is true, when it appears with a missing ``finding`` (its description is
     not put in its place: a description is not a finding).
 
-    The CERQual judgements are the review author's, read from the construct's ``cerqual``
-    block, and are left missing when not given: peerlib never makes them up. The one exception
-    is ``adequacy``: when the author gave none, the column describes the data instead (how many
-    studies and excerpts, and how much of each study's text was coded), and ``adequacy_source``
-    says ``"computed"`` rather than ``"author"``. ``confidence`` is never computed.
+    The four CERQual components and the confidence are the review author's judgements, read
+    from the construct's ``cerqual`` block, and are missing until the author makes them:
+    peerlib never computes a judgement, and puts no count in a judgement's column. What it
+    can count is given beside them as context for the author: the contributing studies, what
+    kinds of evidence they are (``evidence_kinds``, e.g. "2 empirical studies (1 results only)
+    and 1 conceptual paper") and how many excerpts back the finding.
 
     Parameters
     ----------
@@ -598,22 +608,22 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        One row per construct (file order), with columns ``finding``, ``construct_id``,
-        ``studies`` (contributing study ids, "; "-joined in file order), ``n_studies``,
-        ``evidence`` (distinct excerpts, as in :func:`construct_matrix`), ``methodological_
-        limitations``, ``coherence``, ``adequacy``, ``adequacy_source`` (``"author"`` or
-        ``"computed"``), ``relevance`` and ``confidence`` (ordered categorical: high, moderate,
-        low, very low). Counts are int64, ``confidence`` categorical, the rest strings.
+        One row per construct (file order), with columns ``finding``, ``construct_id``, then
+        the context: ``studies`` (contributing study ids, "; "-joined in file order),
+        ``n_studies``, ``evidence_kinds`` and ``evidence`` (distinct excerpts, as in
+        :func:`construct_matrix`); then the judgements: ``methodological_limitations``,
+        ``coherence``, ``adequacy``, ``relevance`` and ``confidence`` (ordered categorical:
+        high, moderate, low, very low). Counts are int64, ``confidence`` categorical, the rest
+        strings.
 
     Examples
     --------
     >>> from peerlib import load_corpus
     >>> table = cerqual_summary(load_corpus(), all_constructs=True)
     >>> list(table.columns)  # doctest: +NORMALIZE_WHITESPACE
-    ['finding', 'construct_id', 'studies', 'n_studies', 'evidence',
-     'methodological_limitations', 'coherence', 'adequacy', 'adequacy_source', 'relevance',
-     'confidence']
-    >>> set(table["adequacy_source"]) <= {"author", "computed"}
+    ['finding', 'construct_id', 'studies', 'n_studies', 'evidence_kinds', 'evidence',
+     'methodological_limitations', 'coherence', 'adequacy', 'relevance', 'confidence']
+    >>> bool(table["adequacy"].isna().all())  # no judgement is made up
     True
     """
     ix = _index(corpus)
@@ -624,20 +634,17 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
         cid = str(con["construct_id"])
         studies = ix.studies_of(cid)
         evidence = sum(len(ix.cited(cid, s)) for s in studies)
-        adequacy, source = _text(con["adequacy"]), "author"
-        if adequacy is None:
-            adequacy, source = _adequacy_note(ix, studies, evidence), "computed"
         rows.append(
             (
                 _text(con["finding"]),
                 cid,
                 "; ".join(studies),
                 len(studies),
+                _kinds_of(corpus, studies),
                 evidence,
                 _text(con["methodological_limitations"]),
                 _text(con["coherence"]),
-                adequacy,
-                source,
+                _text(con["adequacy"]),
                 _text(con["relevance"]),
                 _text(con["confidence"]),
             )
@@ -649,13 +656,249 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
             ("construct_id", _TEXT),
             ("studies", _TEXT),
             ("n_studies", "int64"),
+            ("evidence_kinds", _TEXT),
             ("evidence", "int64"),
             ("methodological_limitations", _TEXT),
             ("coherence", _TEXT),
             ("adequacy", _TEXT),
-            ("adequacy_source", _TEXT),
             ("relevance", _TEXT),
             ("confidence", corpus.constructs["confidence"].dtype),
+        ],
+    )
+
+
+def translation_pairs(corpus: Corpus) -> pd.DataFrame:
+    """Every pair of studies that share a construct, and whether and how it was translated.
+
+    A meta-ethnography translates every pair of studies that speak to the same construct, or
+    says why not. This table lists each such pair once per construct with what the synthesis
+    records for it: its translations (a pair may have more than one), or the reason it was left
+    untranslated, or neither (a gap, which :func:`peerlib.validate` reports with
+    ``complete=True``).
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per construct and unordered pair of studies mapping concepts onto it
+        (constructs in file order, pairs in corpus order), with string columns
+        ``construct_id``, ``study_a``, ``study_b`` (``study_a`` first in corpus order),
+        ``status`` (``translated``, ``untranslated`` or ``missing``), ``translation`` (e.g.
+        ``"extend: kirkegaard2022 extends moran2025; refute"``, "; "-joined in synthesis
+        order; missing unless translated) and ``reason`` (why it is untranslated; missing
+        otherwise).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> pairs = translation_pairs(load_corpus())
+    >>> list(pairs.columns)
+    ['construct_id', 'study_a', 'study_b', 'status', 'translation', 'reason']
+    >>> bool((pairs["status"] != "missing").all())  # the bundled review accounts for all
+    True
+    """
+    order = {s: n for n, s in enumerate(corpus.study_ids)}
+    ix = _index(corpus)
+    said: dict[tuple[str, frozenset[str]], list[str]] = defaultdict(list)
+    sr = corpus.study_relations
+    for cid, a, b, kind, by in zip(
+        sr["construct_id"],
+        sr["study_a"],
+        sr["study_b"],
+        sr["type"],
+        sr["extended_by"],
+        strict=True,
+    ):
+        text = str(kind)
+        if kind == "extend" and not pd.isna(by):
+            other = str(b) if str(by) == str(a) else str(a)
+            text = f"extend: {by} extends {other}"
+        said[(str(cid), frozenset((str(a), str(b))))].append(text)
+    reasons = {
+        (str(cid), frozenset((str(a), str(b)))): str(reason)
+        for cid, a, b, reason in zip(
+            corpus.untranslated["construct_id"],
+            corpus.untranslated["study_a"],
+            corpus.untranslated["study_b"],
+            corpus.untranslated["reason"],
+            strict=True,
+        )
+    }
+    rows: list[tuple[str, str, str, str, str | None, str | None]] = []
+    for cid in ix.constructs:
+        studies = sorted(ix.studies_of(cid), key=order.__getitem__)
+        for n, a in enumerate(studies):
+            for b in studies[n + 1 :]:
+                key = (cid, frozenset((a, b)))
+                if key in said:
+                    rows.append((cid, a, b, "translated", "; ".join(said[key]), None))
+                elif key in reasons:
+                    rows.append((cid, a, b, "untranslated", None, reasons[key]))
+                else:
+                    rows.append((cid, a, b, "missing", None, None))
+    return _frame(
+        rows,
+        [
+            ("construct_id", _TEXT),
+            ("study_a", _TEXT),
+            ("study_b", _TEXT),
+            ("status", _TEXT),
+            ("translation", _TEXT),
+            ("reason", _TEXT),
+        ],
+    )
+
+
+def line_of_argument(corpus: Corpus) -> pd.DataFrame:
+    """The line-of-argument synthesis: the review's argument, step by step, and its grounds.
+
+    Noblit and Hare's third synthesis puts the translated constructs together into a whole
+    that says more than any one study. Each step is the review author's claim, in order, with
+    the constructs and studies it rests on and what kinds of evidence those studies are.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step (file order), with columns ``position`` (int64, 1-based),
+        ``step_id``, ``claim``, ``constructs`` (the constructs' labels, "; "-joined in the
+        step's order), ``studies`` (study ids, "; "-joined in the step's order),
+        ``evidence_kinds`` (e.g. "2 empirical studies and 1 conceptual paper"), ``excerpts``
+        (int64: the excerpts the step cites) and ``note``. Empty when the synthesis has no
+        line of argument.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> table = line_of_argument(load_corpus())
+    >>> list(table.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['position', 'step_id', 'claim', 'constructs', 'studies', 'evidence_kinds', 'excerpts',
+     'note']
+    """
+    labels = {
+        str(c): str(lab)
+        for c, lab in zip(
+            corpus.constructs["construct_id"], corpus.constructs["label"], strict=True
+        )
+    }
+    constructs = _grouped(corpus.argument_constructs, "construct_id")
+    studies = _grouped(corpus.argument_studies, "study_id")
+    excerpts = Counter(str(s) for s in corpus.argument_evidence["step_id"])
+    rows = []
+    arg = corpus.argument
+    for position, step, claim, note in zip(
+        arg["position"], arg["step_id"], arg["claim"], arg["note"], strict=True
+    ):
+        sid = str(step)
+        rows.append(
+            (
+                int(position),
+                sid,
+                str(claim),
+                "; ".join(labels[c] for c in constructs[sid]),
+                "; ".join(studies[sid]),
+                _kinds_of(corpus, studies[sid]),
+                excerpts[sid],
+                _text(note),
+            )
+        )
+    return _frame(
+        rows,
+        [
+            ("position", "int64"),
+            ("step_id", _TEXT),
+            ("claim", _TEXT),
+            ("constructs", _TEXT),
+            ("studies", _TEXT),
+            ("evidence_kinds", _TEXT),
+            ("excerpts", "int64"),
+            ("note", _TEXT),
+        ],
+    )
+
+
+def _grouped(table: pd.DataFrame, column: str) -> dict[str, list[str]]:
+    """step id -> the values of ``column`` in file order (a step's constructs or studies)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for step, value in zip(table["step_id"], table[column], strict=True):
+        out[str(step)].append(str(value))
+    return out
+
+
+def unmapped_concepts(corpus: Corpus) -> pd.DataFrame:
+    """What each study contributes that no construct holds, and why.
+
+    Every concept of a study either maps onto a construct or is listed in the synthesis as
+    unmapped, with the review author's reason (study-specific ideas, actors every paper
+    names, a paper's own analytic machinery). This table lists the concepts that map onto no
+    construct, so a reader sees what the synthesis leaves to the single studies, including
+    any the author has not yet accounted for.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per concept that maps onto no construct (studies in file order, concepts in
+        the study file's order), with columns ``study_id``, ``concept_id``, ``label``,
+        ``kind`` (string) and ``reason`` (the author's; missing when the concept is not
+        accounted for). Without a synthesis every concept is listed, without reasons.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> table = unmapped_concepts(load_corpus())
+    >>> list(table.columns)
+    ['study_id', 'concept_id', 'label', 'kind', 'reason']
+    >>> bool(table["reason"].notna().all())  # the bundled review gives a reason for each
+    True
+    """
+    mapped = set(zip(corpus.alignment["study_id"], corpus.alignment["concept_id"], strict=True))
+    reasons = {
+        (str(s), str(c)): str(r)
+        for s, c, r in zip(
+            corpus.unmapped["study_id"],
+            corpus.unmapped["concept_id"],
+            corpus.unmapped["reason"],
+            strict=True,
+        )
+    }
+    order = {s: n for n, s in enumerate(corpus.study_ids)}
+    rows = [
+        (sid, cid, label, str(kind), reasons.get((str(sid), str(cid))))
+        for n, (sid, cid, label, kind) in sorted(
+            enumerate(
+                zip(
+                    corpus.concepts["study_id"],
+                    corpus.concepts["concept_id"],
+                    corpus.concepts["label"],
+                    corpus.concepts["kind"],
+                    strict=True,
+                )
+            ),
+            key=lambda item: (order[str(item[1][0])], item[0]),
+        )
+        if (sid, cid) not in mapped
+    ]
+    return _frame(
+        rows,
+        [
+            ("study_id", _TEXT),
+            ("concept_id", _TEXT),
+            ("label", _TEXT),
+            ("kind", _TEXT),
+            ("reason", _TEXT),
         ],
     )
 

@@ -8,6 +8,7 @@ A corpus folder holds::
 
     studies/<study_id>.yaml   one file per study (``.yml`` is read the same way)
     synthesis.yaml            the cross-study synthesis (or ``synthesis.yml``)
+    review.yaml               optional: the review's question and method (or ``review.yml``)
 
 >>> root = corpus_root()
 >>> [p.name for p in study_files(root)][:2]
@@ -25,12 +26,14 @@ from importlib import resources
 from pathlib import Path
 
 __all__ = [
+    "REVIEW_NAMES",
     "STUDIES_DIR",
     "STUDY_SUFFIXES",
     "SYNTHESIS_NAMES",
     "construct_ids",
     "corpus_files",
     "corpus_root",
+    "review_file",
     "study_file",
     "study_files",
     "study_ids",
@@ -42,6 +45,8 @@ STUDIES_DIR = "studies"
 STUDY_SUFFIXES = (".yaml", ".yml")
 #: The synthesis file, by preference.
 SYNTHESIS_NAMES = tuple(f"synthesis{suffix}" for suffix in STUDY_SUFFIXES)
+#: The review file (question and method), by preference.
+REVIEW_NAMES = tuple(f"review{suffix}" for suffix in STUDY_SUFFIXES)
 
 
 def corpus_root(path: str | os.PathLike[str] | None = None) -> Path:
@@ -116,26 +121,38 @@ def study_file(root: Path, study_id: str) -> Path | None:
     return None
 
 
-def synthesis_file(root: Path) -> Path | None:
-    """The synthesis file (``synthesis.yaml``, else ``synthesis.yml``), or ``None``."""
-    for name in SYNTHESIS_NAMES:
+def _first(root: Path, names: tuple[str, ...]) -> Path | None:
+    for name in names:
         path = root / name
         if path.exists() or path.is_symlink():
             return path
     return None
 
 
+def synthesis_file(root: Path) -> Path | None:
+    """The synthesis file (``synthesis.yaml``, else ``synthesis.yml``), or ``None``."""
+    return _first(root, SYNTHESIS_NAMES)
+
+
+def review_file(root: Path) -> Path | None:
+    """The review file (``review.yaml``, else ``review.yml``), or ``None``.
+
+    >>> review_file(corpus_root()).name
+    'review.yaml'
+    """
+    return _first(root, REVIEW_NAMES)
+
+
 def corpus_files(root: Path) -> list[Path]:
-    """Every file a review is made of: its study files, then its synthesis file.
+    """Every file a review is made of: its study files, then its synthesis and review files.
 
     What a figure that reads "the whole corpus" depends on (the build's cache keys use it).
 
-    >>> [p.name for p in corpus_files(corpus_root())][-1]
-    'synthesis.yaml'
+    >>> [p.name for p in corpus_files(corpus_root())][-2:]
+    ['synthesis.yaml', 'review.yaml']
     """
-    files = study_files(root)
-    synthesis = synthesis_file(root)
-    return files + ([synthesis] if synthesis is not None else [])
+    extra = [synthesis_file(root), review_file(root)]
+    return study_files(root) + [p for p in extra if p is not None]
 
 
 def construct_ids(root: Path) -> list[str]:

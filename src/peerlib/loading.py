@@ -22,8 +22,23 @@ import pandas as pd
 
 from . import _tables
 from ._yaml import Document, YamlError, read_yaml
-from .corpus_files import STUDIES_DIR, corpus_files, corpus_root, study_files, synthesis_file
-from .validation import CorpusError, Problem, check_study, check_synthesis, where
+from .corpus_files import (
+    STUDIES_DIR,
+    corpus_files,
+    corpus_root,
+    review_file,
+    study_files,
+    synthesis_file,
+)
+from .validation import (
+    CorpusError,
+    Problem,
+    check_review,
+    check_study,
+    check_synthesis,
+    synthesis_gaps,
+    where,
+)
 
 __all__ = [
     "Corpus",
@@ -54,7 +69,8 @@ class Corpus:
         study_id, file, authors ("; "-joined), year, title, venue, volume, issue, pages, article,
         doi, licence, country, setting, design, sample_size (the stated ``context.sample_size``,
         else the sum of the participant groups; missing when the paper reports none), coverage,
-        coverage_note, source_file.
+        coverage_note, source_file, study_type (empirical, interim, conceptual, review; missing
+        when not recorded).
     ``samples``
         study_id, group, n, unit (participants, observed, interviews), site, note.
     ``themes``
@@ -75,9 +91,32 @@ class Corpus:
     ``alignment``
         construct_id, study_id, concept_id: which study concepts a construct gathers.
     ``study_relations``
-        construct_id, position, study_a, study_b, type (agree/extend/refute), rationale.
+        construct_id, position, study_a, study_b, type (agree/extend/refute), rationale,
+        extended_by (for extend: the study that adds to the other's account; else missing).
     ``study_relation_evidence``
         construct_id, position, study_id, evidence_id.
+    ``untranslated``
+        construct_id, position, study_a, study_b, reason: pairs sharing a construct that were
+        not translated, and why.
+    ``argument``
+        step_id, position (1-based), claim, note: the line-of-argument synthesis, in order.
+    ``argument_constructs``
+        step_id, construct_id: the constructs each step rests on.
+    ``argument_studies``
+        step_id, study_id: the studies each step rests on.
+    ``argument_evidence``
+        step_id, study_id, evidence_id.
+    ``unmapped``
+        study_id, concept_id, reason: concepts left out of every construct on purpose.
+    ``review``
+        title, context, aims, question, method_rationale, search, inclusion,
+        selection_outcome, reading, appraisal, relating, translation, translation_order (the
+        order's description), synthesis, reflexivity, limitations, conclusions: the review
+        file (``review.yaml``) as one row; no rows when the corpus has no review file.
+    ``review_coders``
+        role, task, stance.
+    ``translation_order``
+        position, study_id: the order in which studies were translated, if one was recorded.
     """
 
     root: Path
@@ -93,6 +132,15 @@ class Corpus:
     alignment: pd.DataFrame
     study_relations: pd.DataFrame
     study_relation_evidence: pd.DataFrame
+    untranslated: pd.DataFrame
+    argument: pd.DataFrame
+    argument_constructs: pd.DataFrame
+    argument_studies: pd.DataFrame
+    argument_evidence: pd.DataFrame
+    unmapped: pd.DataFrame
+    review: pd.DataFrame
+    review_coders: pd.DataFrame
+    translation_order: pd.DataFrame
 
     @property
     def study_ids(self) -> list[str]:
@@ -141,8 +189,8 @@ def load_corpus(
     Parameters
     ----------
     path
-        The corpus folder (``studies/*.yaml`` and ``synthesis.yaml``); ``None`` means the
-        bundled review.
+        The corpus folder (``studies/*.yaml``, ``synthesis.yaml`` and, optionally,
+        ``review.yaml``); ``None`` means the bundled review.
     studies
         Load only these study ids (and no synthesis): what a one-study figure needs.
     jobs
@@ -202,27 +250,39 @@ def _fingerprint(root: Path, studies: Sequence[str] | None) -> tuple[object, ...
     return tuple(parts)
 
 
-def validate(path: str | os.PathLike[str] | None = None) -> list[Problem]:
+def validate(
+    path: str | os.PathLike[str] | None = None, *, complete: bool = False
+) -> list[Problem]:
     """Read a corpus folder and return every problem found (an empty list when it is valid).
 
     Parameters
     ----------
     path
         The corpus folder; ``None`` means the bundled review.
+    complete
+        Also report what a complete meta-ethnography accounts for and the corpus leaves open
+        (a valid corpus with such gaps still loads): pairs of studies that share a construct
+        with neither a translation nor a reason why not, ``extend`` relations that do not say
+        which study extends which, concepts that map onto no construct without being listed
+        as unmapped with a reason, and studies a recorded translation order leaves out.
 
     Returns
     -------
     list of Problem
-        Sorted by file, line and place; each prints as ``file:line: where: what is wrong``.
+        Sorted by file, line and place (the gaps after the problems); each prints as
+        ``file:line: where: what is wrong``.
 
     Examples
     --------
     >>> validate()
     []
+    >>> validate(complete=True)  # the bundled review accounts for every pair and concept
+    []
     >>> [str(p) for p in validate("no-such-folder")]
     ['no-such-folder:1: (folder): corpus folder does not exist']
     """
-    return read_corpus(corpus_root(path)).problems
+    read = read_corpus(corpus_root(path))
+    return read.problems + read.gaps if complete else read.problems
 
 
 # ---------------------------------------------------------------------------- reading
@@ -230,11 +290,13 @@ def validate(path: str | os.PathLike[str] | None = None) -> list[Problem]:
 
 @dataclass
 class CorpusRead:
-    """What reading a corpus folder gave: table rows of the valid parts, and every problem."""
+    """What reading a corpus folder gave: table rows of the valid parts, every problem, and
+    the gaps a complete synthesis would close (:func:`validate` with ``complete=True``)."""
 
     root: Path
     rows: _tables.Rows = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    gaps: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -330,7 +392,11 @@ def read_corpus(
     synthesis_path = synthesis_file(root)
     if studies is None and synthesis_path is not None:
         result.problems += _read_synthesis(synthesis_path, result, concepts, evidence, broken)
+    review_path = review_file(root)
+    if studies is None and review_path is not None:
+        result.problems += _read_review(review_path, result, set(concepts), broken)
     result.problems.sort(key=lambda p: (p.file, p.line, p.where, p.message))
+    result.gaps.sort(key=lambda p: (p.file, p.line, p.where, p.message))
     return result
 
 
@@ -349,6 +415,23 @@ def _read_synthesis(
     if synthesis is not None and not problems:
         for table, rows in _tables.synthesis_rows(synthesis).items():
             result.rows[table].extend(rows)
+        if not broken:
+            result.gaps += synthesis_gaps(shown, doc, synthesis, concepts)
+    return problems
+
+
+def _read_review(
+    path: Path, result: CorpusRead, studies: set[str], broken: set[str]
+) -> list[Problem]:
+    shown = str(path)
+    doc = _read_document(path, shown)
+    if isinstance(doc, Problem):
+        return [doc]
+    review, problems, gaps = check_review(shown, doc, studies, broken)
+    if review is not None and not problems:
+        for table, rows in _tables.review_rows(review).items():
+            result.rows[table].extend(rows)
+        result.gaps += gaps
     return problems
 
 

@@ -25,14 +25,21 @@ __all__ = [
     "MAX_EXCERPT_WORDS",
     "RELATION_TYPES",
     "STUDY_RELATION_TYPES",
+    "STUDY_TYPES",
+    "ArgumentStep",
     "Citation",
+    "Coder",
     "Concept",
     "Construct",
     "Context",
     "Evidence",
     "Relation",
+    "Review",
     "Study",
     "Synthesis",
+    "TranslationOrder",
+    "UnmappedConcepts",
+    "UntranslatedPair",
     "json_schemas",
 ]
 
@@ -54,6 +61,7 @@ RelationType = Literal[
 StudyRelationType = Literal["agree", "extend", "refute"]
 SampleUnit = Literal["participants", "observed", "interviews"]
 Coverage = Literal["full_text", "results_only", "abstract_only"]
+StudyType = Literal["empirical", "interim", "conceptual", "review"]
 CerqualLevel = Literal["high", "moderate", "low", "very low"]
 
 # The vocabularies as tuples, in documented order (data/README.md), derived from the types.
@@ -69,6 +77,9 @@ SAMPLE_UNITS: tuple[str, ...] = get_args(SampleUnit)
 COVERAGES: tuple[str, ...] = get_args(Coverage)
 #: Each coverage in words, for tables and legends: ``full_text`` -> ``full text``.
 COVERAGE_LABELS: dict[str, str] = {c: c.replace("_", " ") for c in COVERAGES}
+#: What kind of evidence a paper offers: an empirical study, interim findings of an ongoing
+#: study (a column, a conference report), a conceptual (argued, data-free) paper, a review.
+STUDY_TYPES: tuple[str, ...] = get_args(StudyType)
 #: GRADE-CERQual levels of confidence.
 CERQUAL_LEVELS: tuple[str, ...] = get_args(CerqualLevel)
 
@@ -118,6 +129,9 @@ class Context(_Strict):
     coverage: Coverage
     coverage_note: str | None = None
     source_file: str | None = Field(None, description="the text that offsets count into")
+    study_type: StudyType | None = Field(
+        None, description="empirical | interim | conceptual | review: the kind of evidence"
+    )
 
 
 class Theme(_Strict):
@@ -175,6 +189,14 @@ class StudyRelation(_Strict):
     type: StudyRelationType
     rationale: Text
     evidence: list[EvidenceRef] = []
+    extended_by: StudyId | None = Field(
+        None, description="for type extend: which of the two studies adds to the other's account"
+    )
+
+
+class UntranslatedPair(_Strict):
+    studies: list[StudyId] = Field(min_length=2, max_length=2)
+    reason: Text = Field(description="why the two accounts were not translated into each other")
 
 
 class Cerqual(_Strict):
@@ -195,10 +217,70 @@ class Construct(_Strict):
     relations: list[StudyRelation] = []
     finding: str | None = None
     cerqual: Cerqual = Cerqual()
+    untranslated: list[UntranslatedPair] = Field(
+        [], description="pairs of studies on this construct not translated, each with a reason"
+    )
+
+
+class ArgumentStep(_Strict):
+    id: Id
+    claim: Text = Field(description="one step of the line of argument, in our own words")
+    constructs: list[Id] = Field(min_length=1, description="the constructs the step rests on")
+    studies: list[StudyId] = Field(min_length=1, description="the studies the step rests on")
+    evidence: list[EvidenceRef] = []
+    note: str | None = None
+
+
+class UnmappedConcepts(_Strict):
+    study: StudyId
+    concepts: list[Id] = Field(min_length=1)
+    reason: Text = Field(description="why these concepts map onto no construct")
 
 
 class Synthesis(_Strict):
     constructs: list[Construct] = Field(min_length=1)
+    line_of_argument: list[ArgumentStep] = Field(
+        [], description="the line-of-argument synthesis: ordered steps across constructs"
+    )
+    unmapped: list[UnmappedConcepts] = Field(
+        [], description="concepts left out of every construct on purpose, with the reason"
+    )
+
+
+class Coder(_Strict):
+    role: Text = Field(description="who coded or reviewed, e.g. 'single coder per paper'")
+    task: str | None = None
+    stance: str | None = Field(None, description="their relation to the topic, for reflexivity")
+
+
+class TranslationOrder(_Strict):
+    studies: list[StudyId] = Field(
+        [], description="the order in which studies were translated, index paper first"
+    )
+    description: Text = Field(description="how the order was chosen, or how translation ran")
+
+
+class Review(_Strict):
+    """The review as a whole: what it asked and how it was done (eMERGe reporting items)."""
+
+    title: str | None = None
+    context: str | None = Field(None, description="eMERGe 1: the gap and the wider context")
+    aims: str | None = Field(None, description="eMERGe 2")
+    question: Text = Field(description="eMERGe 3: the review question")
+    method_rationale: str | None = Field(None, description="eMERGe 4: why meta-ethnography")
+    search: str | None = Field(None, description="eMERGe 5-6: search strategy and process")
+    inclusion: Text = Field(description="eMERGe 7: how studies were chosen")
+    selection_outcome: str | None = Field(None, description="eMERGe 8")
+    reading: str | None = Field(None, description="eMERGe 9: reading and data extraction")
+    appraisal: str | None = Field(None, description="how study quality was appraised")
+    relating: str | None = Field(None, description="eMERGe 11: how studies were related")
+    translation: str | None = Field(None, description="eMERGe 13: how translation was done")
+    translation_order: TranslationOrder | None = None
+    synthesis: str | None = Field(None, description="eMERGe 15: synthesising translations")
+    coders: list[Coder] = []
+    reflexivity: str | None = Field(None, description="eMERGe 18: the reviewers' stance")
+    limitations: str | None = Field(None, description="eMERGe 18: strengths and limitations")
+    conclusions: str | None = Field(None, description="eMERGe 19")
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -207,10 +289,15 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     Examples
     --------
     >>> sorted(json_schemas())
-    ['study.schema.json', 'synthesis.schema.json']
+    ['review.schema.json', 'study.schema.json', 'synthesis.schema.json']
     """
     schemas = {}
-    for name, model in (("study", Study), ("synthesis", Synthesis)):
+    models: tuple[tuple[str, type[BaseModel]], ...] = (
+        ("review", Review),
+        ("study", Study),
+        ("synthesis", Synthesis),
+    )
+    for name, model in models:
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://peerlib.invalid/schema/{name}.schema.json"

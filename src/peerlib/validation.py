@@ -16,9 +16,17 @@ from pydantic import ValidationError
 
 from . import _tables
 from ._yaml import Document, PathKey
-from .models import Study, Synthesis
+from .models import Review, Study, Synthesis
 
-__all__ = ["CorpusError", "Problem", "check_study", "check_synthesis", "where"]
+__all__ = [
+    "CorpusError",
+    "Problem",
+    "check_review",
+    "check_study",
+    "check_synthesis",
+    "synthesis_gaps",
+    "where",
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -271,7 +279,190 @@ def _synthesis_references(
                     (*rpath, "evidence"),
                     "a refutation must cite an excerpt of each of its two studies",
                 )
+            if rel.extended_by is not None:
+                if rel.type != "extend":
+                    add(
+                        (*rpath, "extended_by"),
+                        f"extended_by belongs to an extend relation, not to {rel.type}",
+                    )
+                elif rel.extended_by not in rel.studies:
+                    add(
+                        (*rpath, "extended_by"),
+                        f"extended_by '{rel.extended_by}' must be one of the relation's "
+                        f"studies, {a} or {b}",
+                    )
+        translated = {frozenset(rel.studies) for rel in con.relations}
+        for k, pair in enumerate(con.untranslated):
+            upath: PathKey = (*base, "untranslated", k)
+            a, b = pair.studies
+            if a == b:
+                add((*upath, "studies"), f"a pair needs two different studies, not '{a}' twice")
+            for m, sid in enumerate(pair.studies):
+                if sid not in con.concepts:
+                    add(
+                        (*upath, "studies", m),
+                        f"study '{sid}' maps no concept onto construct '{con.id}'",
+                    )
+            if frozenset(pair.studies) in translated:
+                add(
+                    (*upath, "studies"),
+                    f"{a} and {b} are translated by a relation on '{con.id}' and also listed "
+                    "as untranslated; keep one",
+                )
+    problems += _argument_references(file, doc, synthesis, evidence, broken)
+    problems += _unmapped_references(file, doc, synthesis, concepts, broken)
     return problems
+
+
+def _argument_references(
+    file: str,
+    doc: Document,
+    synthesis: Synthesis,
+    evidence: dict[str, set[str]],
+    broken: set[str],
+) -> list[Problem]:
+    """The line of argument names known constructs and studies, and rests on what they hold."""
+    problems: list[Problem] = []
+
+    def add(path: PathKey, message: str) -> None:
+        problems.append(Problem(file, doc.line_of(path), where(path), message))
+
+    steps = synthesis.line_of_argument
+    problems += _duplicates(
+        file, doc, ((("line_of_argument", i, "id"), s.id) for i, s in enumerate(steps)), "step"
+    )
+    constructs = {c.id: c for c in synthesis.constructs}
+    for i, step in enumerate(steps):
+        base: PathKey = ("line_of_argument", i)
+        named = [constructs[c] for c in step.constructs if c in constructs]
+        for j, cid in enumerate(step.constructs):
+            if cid not in constructs:
+                add(
+                    (*base, "constructs", j),
+                    f"unknown construct '{cid}' (known: {', '.join(sorted(constructs)[:8])})",
+                )
+        for j, sid in enumerate(step.studies):
+            if sid in broken:
+                continue
+            if sid not in evidence:
+                add((*base, "studies", j), f"unknown study '{sid}'")
+            elif named and not any(sid in con.concepts for con in named):
+                add(
+                    (*base, "studies", j),
+                    f"study '{sid}' maps no concept onto the step's constructs "
+                    f"({', '.join(c.id for c in named)}), so the step cannot rest on it",
+                )
+        for j, ref in enumerate(step.evidence):
+            sid, eid = ref.split("/", 1)
+            if sid in broken:
+                continue
+            if sid not in evidence:
+                add((*base, "evidence", j), f"unknown study '{sid}' in '{ref}'")
+            elif eid not in evidence[sid]:
+                add((*base, "evidence", j), f"unknown evidence '{eid}' in study '{sid}'")
+            elif sid not in step.studies:
+                add((*base, "evidence", j), f"'{ref}' is not from a study the step names")
+    return problems
+
+
+def _unmapped_references(
+    file: str,
+    doc: Document,
+    synthesis: Synthesis,
+    concepts: dict[str, set[str]],
+    broken: set[str],
+) -> list[Problem]:
+    """Concepts listed as unmapped exist, are listed once, and map onto no construct."""
+    problems: list[Problem] = []
+    mapped = _mapped(synthesis)
+    seen: dict[tuple[str, str], int] = {}
+    for i, group in enumerate(synthesis.unmapped):
+        base: PathKey = ("unmapped", i)
+        if group.study in broken:
+            continue
+        if group.study not in concepts:
+            path: PathKey = (*base, "study")
+            problems.append(
+                Problem(file, doc.line_of(path), where(path), f"unknown study '{group.study}'")
+            )
+            continue
+        for j, cid in enumerate(group.concepts):
+            path = (*base, "concepts", j)
+            line = doc.line_of(path)
+            message = None
+            if cid not in concepts[group.study]:
+                message = f"unknown concept '{cid}' in study '{group.study}'"
+            elif (group.study, cid) in mapped:
+                message = (
+                    f"concept '{cid}' of '{group.study}' is listed as unmapped but maps onto "
+                    f"construct '{mapped[(group.study, cid)]}'"
+                )
+            elif (group.study, cid) in seen:
+                message = f"concept '{cid}' is already listed on line {seen[(group.study, cid)]}"
+            else:
+                seen[(group.study, cid)] = line
+            if message:
+                problems.append(Problem(file, line, where(path), message))
+    return problems
+
+
+def _mapped(synthesis: Synthesis) -> dict[tuple[str, str], str]:
+    """(study, concept) -> the first construct it is mapped onto."""
+    out: dict[tuple[str, str], str] = {}
+    for con in synthesis.constructs:
+        for sid, ids in con.concepts.items():
+            for cid in ids:
+                out.setdefault((sid, cid), con.id)
+    return out
+
+
+def synthesis_gaps(
+    file: str, doc: Document, synthesis: Synthesis, concepts: dict[str, set[str]]
+) -> list[Problem]:
+    """What a complete meta-ethnography accounts for and this synthesis leaves open.
+
+    Every pair of studies sharing a construct is translated or listed as untranslated with a
+    reason; every ``extend`` says which study extends which; every concept of a study maps
+    onto a construct or is listed as unmapped with a reason. These are gaps, not errors: a
+    corpus with gaps loads, and :func:`peerlib.validate` reports them with ``complete=True``.
+    """
+    gaps: list[Problem] = []
+
+    def add(path: PathKey, message: str) -> None:
+        gaps.append(Problem(file, doc.line_of(path), where(path), message))
+
+    for i, con in enumerate(synthesis.constructs):
+        base: PathKey = ("constructs", i)
+        accounted = {frozenset(r.studies) for r in con.relations}
+        accounted |= {frozenset(p.studies) for p in con.untranslated}
+        studies = sorted(con.concepts)
+        for n, a in enumerate(studies):
+            for b in studies[n + 1 :]:
+                if frozenset((a, b)) not in accounted:
+                    add(
+                        (*base, "id"),
+                        f"studies {a} and {b} share construct '{con.id}' but are not "
+                        "translated: add a relation, or list the pair under untranslated "
+                        "with a reason",
+                    )
+        for k, rel in enumerate(con.relations):
+            if rel.type == "extend" and rel.extended_by is None:
+                add(
+                    (*base, "relations", k, "type"),
+                    "extend relation does not say which study extends which "
+                    "(add extended_by: one of its two studies)",
+                )
+    mapped = _mapped(synthesis)
+    listed = {(g.study, c) for g in synthesis.unmapped for c in g.concepts}
+    for sid in sorted(concepts):
+        for cid in sorted(concepts[sid]):
+            if (sid, cid) not in mapped and (sid, cid) not in listed:
+                add(
+                    ("unmapped",),
+                    f"concept '{cid}' of study '{sid}' maps onto no construct and is not "
+                    "listed under unmapped with a reason",
+                )
+    return gaps
 
 
 # ---------------------------------------------------------------------------- documents
@@ -319,3 +510,46 @@ def check_synthesis(
     except ValidationError as err:
         return None, _schema_problems(shown, doc, err)
     return synthesis, _synthesis_references(shown, doc, synthesis, concepts, evidence, broken)
+
+
+def check_review(
+    shown: str, doc: Document, studies: set[str], broken: set[str]
+) -> tuple[Review | None, list[Problem], list[Problem]]:
+    """Check the review document (``review.yaml``) against the corpus's study ids.
+
+    Returns the model (``None`` when its shape is wrong), every problem, and the gaps: a
+    recorded translation order that leaves studies out (see :func:`synthesis_gaps`).
+    """
+    if not isinstance(doc.data, dict):
+        return (
+            None,
+            [Problem(shown, 1, "(document)", "the review file must be a mapping of fields")],
+            [],
+        )
+    try:
+        review = Review.model_validate(doc.data)
+    except ValidationError as err:
+        return None, _schema_problems(shown, doc, err), []
+    problems: list[Problem] = []
+    gaps: list[Problem] = []
+    order = review.translation_order
+    named = order.studies if order is not None else []
+    seen: dict[str, int] = {}
+    known = studies | broken
+    for j, sid in enumerate(named):
+        path: PathKey = ("translation_order", "studies", j)
+        line = doc.line_of(path)
+        if sid not in known:
+            message = f"unknown study '{sid}' (known: {', '.join(sorted(known))})"
+            problems.append(Problem(shown, line, where(path), message))
+        elif sid in seen:
+            message = f"study '{sid}' is already in the order (line {seen[sid]})"
+            problems.append(Problem(shown, line, where(path), message))
+        else:
+            seen[sid] = line
+    missing = sorted(studies - set(named))
+    if named and missing and not problems and not broken:
+        path = ("translation_order", "studies")
+        message = f"the translation order leaves out {', '.join(missing)}"
+        gaps.append(Problem(shown, doc.line_of(path), where(path), message))
+    return review, problems, gaps
