@@ -176,8 +176,8 @@ def test_qualcoder_project_imports_with_character_offsets(
     assert report.left_out == [
         f"{qualcoder_qdpx}[project.qde]:{gender}: TextSource 'interview_ana.txt': variable "
         "'Gender' is not a peerlib study field (authors, year, title, venue, volume, issue, "
-        "pages, article, doi, licence, country, setting, design, sample, sample_size, coverage, "
-        "coverage_note, source_file)"
+        "pages, article, doi, licence, country, setting, design, study_type, sample, "
+        "sample_size, coverage, coverage_note, source_file)"
     ]
     docs = read_refi(qualcoder_qdpx).files
     assert sorted(docs) == ["studies/interview_ana.yaml", "studies/interview_zoe.yaml"]

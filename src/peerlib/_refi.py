@@ -39,6 +39,7 @@ STUDY_VARIABLES: tuple[str, ...] = (
     "country",
     "setting",
     "design",
+    "study_type",
     "sample",
     "sample_size",
     "coverage",

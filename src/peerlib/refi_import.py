@@ -814,7 +814,7 @@ def _study_document(study: _StudyDraft, reader: _Reader) -> tuple[dict[str, Any]
     if citation:
         doc["citation"] = citation
     context: dict[str, Any] = {}
-    for key in ("country", "setting", "design"):
+    for key in ("country", "setting", "design", "study_type"):
         if key in values:
             context[key] = values[key]
     if "sample" in values:
