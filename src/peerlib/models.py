@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,7 +23,9 @@ __all__ = [
     "CONCEPT_KINDS",
     "COVERAGES",
     "COVERAGE_LABELS",
+    "MAX_COUNT",
     "MAX_EXCERPT_WORDS",
+    "MAX_ID_LENGTH",
     "RELATION_TYPES",
     "STUDY_RELATION_TYPES",
     "STUDY_TYPES",
@@ -44,6 +47,12 @@ __all__ = [
 ]
 
 MAX_EXCERPT_WORDS = 40
+#: Longest id: ids become file and folder names (``figures/study-<id>/``), and every file system
+#: takes a name of this length with room to spare.
+MAX_ID_LENGTH = 64
+#: Largest count or offset (sample sizes, character offsets): far beyond any real study, small
+#: enough for every integer column and tool downstream.
+MAX_COUNT = 999_999_999
 
 ConceptKind = Literal[
     "actor", "practice", "mechanism", "principle", "resource", "tension", "outcome", "context"
@@ -83,9 +92,35 @@ STUDY_TYPES: tuple[str, ...] = get_args(StudyType)
 #: GRADE-CERQual levels of confidence.
 CERQUAL_LEVELS: tuple[str, ...] = get_args(CerqualLevel)
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-StudyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
-Text = Annotated[str, StringConstraints(min_length=1)]
+
+# The bounds below are checked by validators, not published in data/schema: the JSON Schema
+# describes shapes and vocabularies for an editor; peerlib validate checks everything.
+def _short_id(value: str) -> str:
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(
+            f"id '{value[:20]}...' has {len(value)} characters; at most {MAX_ID_LENGTH} "
+            "(ids become file names)"
+        )
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text must not be blank (it holds only white space)")
+    return value
+
+
+def _count(value: int | None) -> int | None:
+    if value is not None and value > MAX_COUNT:
+        raise ValueError(f"{value} is out of range: at most {MAX_COUNT:,}")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_short_id)]
+StudyId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$"), AfterValidator(_short_id)
+]
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
 EvidenceRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*/[a-z][a-z0-9_]*$")]
 # Volume, issue and pages are labels, but hand-written YAML makes `volume: 12` an int.
 Label = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v)]
@@ -112,7 +147,7 @@ class Citation(_Strict):
 
 class SampleGroup(_Strict):
     group: Text
-    n: int = Field(ge=0)
+    n: Annotated[int, AfterValidator(_count)] = Field(ge=0)
     unit: SampleUnit = Field("participants", description="what n counts")
     site: str | None = None
     note: str | None = None
@@ -123,7 +158,7 @@ class Context(_Strict):
     setting: Text
     design: Text
     sample: list[SampleGroup]
-    sample_size: int | None = Field(
+    sample_size: Annotated[int | None, AfterValidator(_count)] = Field(
         None, ge=0, description="total participants, where groups overlap or the paper states it"
     )
     coverage: Coverage
@@ -163,7 +198,9 @@ class Evidence(_Strict):
     text: Text = Field(description=f"verbatim, at most {MAX_EXCERPT_WORDS} words")
     speaker: Text = Field(description='role of the speaker; "authors" for the authors\' claims')
     section: Text = Field(description="locator: the heading the excerpt stands under")
-    offset: int | None = Field(None, ge=0, description="locator: character offset in source_file")
+    offset: Annotated[int | None, AfterValidator(_count)] = Field(
+        None, ge=0, description="locator: character offset in source_file"
+    )
 
     @field_validator("text")
     @classmethod

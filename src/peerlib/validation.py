@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import _tables
+from ._text import one_line, shown
 from ._yaml import Document, PathKey
 from .models import Review, Study, Synthesis
 
@@ -39,7 +40,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.where}: {self.message}"
+        # one problem, one line: a key, id or file name may hold a line break
+        return one_line(f"{self.file}:{self.line}: {self.where}: {self.message}")
 
 
 class CorpusError(Exception):
@@ -81,15 +83,15 @@ def _describe(error: Any) -> str:
         }.get(name, "relation type" if name == "type" else name)
         if name == "type" and "constructs" in loc:
             what = "study relation type"
-        return f"unknown {what} {value!r}; expected one of {error['ctx']['expected']}"
+        return f"unknown {what} {shown(value)}; expected one of {error['ctx']['expected']}"
     if kind == "string_pattern_mismatch":
         if name == "doi":
-            return f"malformed DOI {value!r}: expected 10.NNNN/suffix, without a URL prefix"
+            return f"malformed DOI {shown(value)}: expected 10.NNNN/suffix, without a URL prefix"
         if "evidence" in loc and "constructs" in loc:
-            return f"evidence reference {value!r} must be study_id/evidence_id"
-        return f"{value!r} is not a valid id: use lower-case letters, digits and _"
+            return f"evidence reference {shown(value)} must be study_id/evidence_id"
+        return f"{shown(value)} is not a valid id: use lower-case letters, digits and _"
     if kind in ("int_type", "int_parsing"):
-        return f"'{name}' must be a whole number, not {value!r}"
+        return f"'{name}' must be a whole number, not {shown(value)}"
     if kind in ("string_type", "bool_type", "list_type", "dict_type", "model_type"):
         wanted = {
             "string_type": "text",
@@ -98,10 +100,10 @@ def _describe(error: Any) -> str:
             "dict_type": "a mapping",
             "model_type": "a mapping",
         }[kind]
-        return f"'{name}' must be {wanted}, not {value!r}"
+        return f"'{name}' must be {wanted}, not {shown(value)}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if name == "year":
-            return f"year {value!r} is not plausible (expected 1900 to 2100)"
+            return f"year {shown(value)} is not plausible (expected 1900 to 2100)"
         return f"'{name}' is out of range: {error['msg'].lower()}"
     if kind == "too_short":
         return f"'{name}' must not be empty"
@@ -109,7 +111,7 @@ def _describe(error: Any) -> str:
         return f"'{name}' has too many items: {error['msg'].lower()}"
     if kind == "value_error":
         return str(error["ctx"]["error"])
-    return f"{error['msg']} (got {value!r})"
+    return f"{error['msg']} (got {shown(value)})"
 
 
 def _schema_problems(file: str, doc: Document, err: ValidationError) -> list[Problem]:
