@@ -26,6 +26,7 @@ refuses, instead of a date that cannot exist.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -134,23 +135,31 @@ def read_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as err:
-        broken = " (a broken symbolic link)" if path.is_symlink() and not path.exists() else ""
+        broken = (
+            " (a broken symbolic link)" if err.errno == errno.ENOENT and path.is_symlink() else ""
+        )
         raise YamlError(1, f"cannot read file: {err.strerror}{broken}") from None
-    too_large = YamlError(1, f"file is larger than {MAX_FILE_BYTES // 2**20} MB: too large to read")
-    with os.fdopen(fd, "rb") as file:
-        status = os.fstat(file.fileno())
-        for is_kind, kind in _FILE_KINDS:
-            if is_kind(status.st_mode):
-                raise YamlError(1, f"not a regular file but {kind}")
-        if status.st_size > MAX_FILE_BYTES:
-            raise too_large
-        try:
-            raw = file.read(MAX_FILE_BYTES + 1)  # the limit holds for a file that grows, too
-        except OSError as err:
-            raise YamlError(1, f"cannot read file: {err.strerror}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise too_large
-    return raw
+    try:
+        return _read_regular(fd)
+    except OSError as err:
+        raise YamlError(1, f"cannot read file: {err.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def _read_regular(fd: int) -> bytes:
+    status = os.fstat(fd)
+    for is_kind, kind in _FILE_KINDS:
+        if is_kind(status.st_mode):
+            raise YamlError(1, f"not a regular file but {kind}")
+    chunks, size = [], 0
+    while status.st_size <= MAX_FILE_BYTES and size <= MAX_FILE_BYTES:  # a file may grow
+        chunk = os.read(fd, min(2**20, MAX_FILE_BYTES + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise YamlError(1, f"file is larger than {MAX_FILE_BYTES // 2**20} MB: too large to read")
 
 
 def decode(raw: bytes) -> str:
