@@ -152,7 +152,8 @@ def _read_regular(fd: int) -> bytes:
     for is_kind, kind in _FILE_KINDS:
         if is_kind(status.st_mode):
             raise YamlError(1, f"not a regular file but {kind}")
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while status.st_size <= MAX_FILE_BYTES and size <= MAX_FILE_BYTES:  # a file may grow
         chunk = os.read(fd, min(2**20, MAX_FILE_BYTES + 1 - size))
         if not chunk:
