@@ -316,6 +316,13 @@ CASES = [
         "remove it",
     ),
     edit(
+        "escaped-carriage-return",
+        'name: "Mutuality kept"',
+        'name: "Mutuality\\rkept"',
+        "19: themes[0].name: text holds control character U+000D (an escape such as \\a?): "
+        "remove it",
+    ),
+    edit(
         "escaped-control-in-key",
         '  venue: "Fixture Studies"',
         '  venue: "Fixture Studies"\n  "ven\\x01ue": x',

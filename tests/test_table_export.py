@@ -77,7 +77,7 @@ def test_latex() -> None:
         "study\\_id & text & n & score & ok \\\\\n"
         "\\midrule\n"
         'alpha & He said "yes", then left & 3 & 0.333 & True \\\\\n'
-        "b\\_2 & 50\\% \\& \\{more\\} | less &  &  &  \\\\\n"
+        "b\\_2 & 50\\% \\& \\{more\\} \\textbar{} less &  &  &  \\\\\n"  # OT1 prints | as a dash
         "\\bottomrule\n"
         "\\end{tabular}\n"
         "\\end{table}\n"
@@ -149,3 +149,54 @@ def test_empty_table(tmp_path: Path) -> None:
     # tabulate drops the alignment row's colons when there are no rows
     assert md.read_text(encoding="utf-8") == "| a   | n   |\n|-----|-----|\n"
     assert "a & n \\\\\n\\midrule\n\\bottomrule\n" in tex.read_text(encoding="utf-8")
+
+
+def test_csv_text_cells_cannot_start_a_formula(tmp_path: Path) -> None:
+    df = pd.DataFrame(
+        {
+            "label": ["=1+1", "+A1", "-x", "@SUM(A1)", "\tTAB", "a=b", None],
+            "change": [-1.5, -2.0, 0.0, 1.0, -3.0, 0.5, None],  # numbers: never touched
+            "n": pd.array([-1, 2, 3, 4, 5, 6, None], dtype="Int64"),
+        }
+    )
+    [path] = save_table(df, tmp_path / "t", formats=["csv"])
+    assert path.read_bytes() == (
+        b"label,change,n\n"
+        b"'=1+1,-1.5,-1\n"
+        b"'+A1,-2.0,2\n"
+        b"'-x,0.0,3\n"
+        b"'@SUM(A1),1.0,4\n"
+        b"'\tTAB,-3.0,5\n"
+        b"a=b,0.5,6\n"
+        b",,\n"
+    )
+
+
+def test_csv_unchanged_without_formula_cells(tmp_path: Path) -> None:
+    [path] = save_table(sample(), tmp_path / "t", formats=["csv"])
+    assert path.read_bytes() == sample().to_csv(index=False, lineterminator="\n").encode()
+
+
+def test_markdown_passes_no_html() -> None:
+    df = pd.DataFrame({"text": ["<script>alert(1)</script>", "a & b &amp; &#60; &#x3C;"]})
+    assert to_markdown(df) == (
+        "| text                                  |\n"
+        "|:--------------------------------------|\n"
+        "| &lt;script&gt;alert(1)&lt;/script&gt; |\n"
+        "| a & b &amp;amp; &amp;#60; &amp;#x3C;  |\n"
+    )
+
+
+def test_latex_first_cell_cannot_be_read_as_an_argument() -> None:
+    df = pd.DataFrame({"text": ["[People served] said", "*starred", " [x"], "note": ["[a]"] * 3})
+    assert to_latex(df) == (
+        "\\begin{tabular}{ll}\n"
+        "\\toprule\n"
+        "text & note \\\\\n"
+        "\\midrule\n"
+        "{}[People served] said & [a] \\\\\n"
+        "{}*starred & [a] \\\\\n"
+        "{} [x & [a] \\\\\n"
+        "\\bottomrule\n"
+        "\\end{tabular}\n"
+    )

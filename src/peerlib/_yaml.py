@@ -8,7 +8,8 @@ each with one line naming the place, in time and memory bounded by the file's si
 
 - anything but a regular file (a folder, a FIFO, ``/dev/zero``), and files over
   :data:`MAX_FILE_BYTES`;
-- control characters, raw in the file (at their real line) or escaped in quoted text;
+- control characters, raw in the file (at their real line and column) or escaped in quoted
+  text (where only tab and line feed are kept);
 - anchors and aliases (``&a``, ``*a``): nothing in the format repeats, and expanding them is how
   a few kilobytes of YAML ask for gigabytes ("billion laughs") or loop forever;
 - nesting deeper than :data:`MAX_DEPTH`;
@@ -72,8 +73,10 @@ _SEQ, _MAP = _YAML + "seq", _YAML + "map"
 _RAW_FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]"
 )
-# Characters no text may hold once quoted escapes are read: control characters, surrogates.
-_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters no text may hold once quoted escapes are read: control characters but tab and line
+# feed (YAML turns every line break in a file into a line feed, so a carriage return can only
+# come from a "\r" escape, and it would end a CSV row), and surrogates.
+_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # YAML 1.2 core schema, narrowed: a leading zero, underscores or colons make text, not a number.
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
