@@ -291,42 +291,49 @@ CASES = [
         "escaped-bell-in-label",
         'label: "Mutuality"',
         'label: "Peer\\a advocate"',
-        "24: concepts[1].label: text holds control character U+0007 (an escape such as \\a?): "
-        "remove it",
+        "24: concepts[1].label: text holds control character U+0007: remove it",
     ),
     edit(
         "escaped-ansi-in-definition",
         'definition: "Formal preparation."',
         'definition: "\\e[31mred\\e[0m"',
-        "23: concepts[0].definition: text holds control character U+001B "
-        "(an escape such as \\a?): remove it",
+        "23: concepts[0].definition: text holds control character U+001B: remove it",
     ),
     edit(
         "escaped-nul-in-excerpt",
         'text: "Training gave',
         'text: "\\0Training gave',
-        "28: evidence[0].text: text holds control character U+0000 (an escape such as \\a?): "
-        "remove it",
+        "28: evidence[0].text: text holds control character U+0000: remove it",
     ),
     edit(
         "escaped-c1-in-name",
         'name: "Mutuality kept"',
         'name: "Mutuality\\x9bkept"',
-        "19: themes[0].name: text holds control character U+009B (an escape such as \\a?): "
-        "remove it",
+        "19: themes[0].name: text holds control character U+009B: remove it",
     ),
     edit(
         "escaped-carriage-return",
         'name: "Mutuality kept"',
         'name: "Mutuality\\rkept"',
-        "19: themes[0].name: text holds control character U+000D (an escape such as \\a?): "
-        "remove it",
+        "19: themes[0].name: text holds control character U+000D: remove it",
+    ),
+    edit(
+        "escaped-line-separator",
+        'name: "Mutuality kept"',
+        'name: "Mutuality\\Lkept"',
+        "19: themes[0].name: text holds line separator U+2028: remove it",
+    ),
+    edit(
+        "escaped-paragraph-separator",
+        'definition: "Formal preparation."',
+        'definition: "Formal\\u2029preparation."',
+        "23: concepts[0].definition: text holds paragraph separator U+2029: remove it",
     ),
     edit(
         "escaped-control-in-key",
         '  venue: "Fixture Studies"',
         '  venue: "Fixture Studies"\n  "ven\\x01ue": x',
-        "7: citation: text holds control character U+0001 (an escape such as \\a?): remove it",
+        "7: citation: text holds control character U+0001: remove it",
     ),
     edit(
         "escaped-surrogate",

@@ -9,7 +9,7 @@ each with one line naming the place, in time and memory bounded by the file's si
 - anything but a regular file (a folder, a FIFO, ``/dev/zero``), and files over
   :data:`MAX_FILE_BYTES`;
 - control characters, raw in the file (at their real line and column) or escaped in quoted
-  text (where only tab and line feed are kept);
+  text (where only tab and line feed are kept), and the line separators U+2028 and U+2029;
 - anchors and aliases (``&a``, ``*a``): nothing in the format repeats, and expanding them is how
   a few kilobytes of YAML ask for gigabytes ("billion laughs") or loop forever;
 - nesting deeper than :data:`MAX_DEPTH`;
@@ -75,8 +75,9 @@ _RAW_FORBIDDEN = re.compile(
 )
 # Characters no text may hold once quoted escapes are read: control characters but tab and line
 # feed (YAML turns every line break in a file into a line feed, so a carriage return can only
-# come from a "\r" escape, and it would end a CSV row), and surrogates.
-_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# come from a "\r" escape, and it would end a CSV row), surrogates, and the line and paragraph
+# separators (Vega's expression parser, which sorts charts by label, rejects them).
+_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 
 # YAML 1.2 core schema, narrowed: a leading zero, underscores or colons make text, not a number.
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -356,9 +357,7 @@ def _scalar(event: Any, line: int, path: PathKey) -> Any:
     text: str = event.value
     bad = _TEXT_FORBIDDEN.search(text)
     if bad is not None:
-        raise YamlError(
-            line, f"text holds {_char_name(bad.group())} (an escape such as \\a?): remove it", path
-        )
+        raise YamlError(line, f"text holds {_char_name(bad.group())}: remove it", path)
     tag = event.tag
     if tag == _STR or (tag is None and not event.implicit[0]) or tag == "!":
         return text

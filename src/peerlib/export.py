@@ -8,11 +8,14 @@ What would otherwise drift between runs and machines is pinned here:
   font objects are otherwise written in a run-dependent order;
 - SVG element ids: Vega numbers clip paths and gradients from a process-wide counter, so the
   same chart exported second gets other ids; they are renumbered in order of appearance;
-- HTML: the Vega libraries are inlined, so the page works offline and names no CDN.
+- HTML: the Vega libraries are inlined, so the page works offline and names no CDN; the chart's
+  spec, inlined in a script element, has every ``<`` written as ``\\u003c``, so no text of the
+  corpus can end the script and run its own (:mod:`peerlib._html`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from importlib import resources
@@ -22,6 +25,7 @@ from typing import Any
 import altair as alt
 
 from . import _atomic
+from ._html import inert_json
 from .theme import THEME_NAME, register_theme
 
 __all__ = ["FORMATS", "chart_spec", "render", "save_chart"]
@@ -38,6 +42,9 @@ _SVG_ID = re.compile(r'(id="|url\(#|href="#)((clip|gradient|pattern|mask)[_-]?)(
 _PDF_RESOURCES = re.compile(
     rb"(/(?:Font|XObject|ExtGState|Pattern|Shading|ColorSpace) <<\n)((?:[ \t]*/\S+ [^\n]*\n)+)"
 )
+# Where vl-convert's page inlines the spec: a JSON text has no raw line break, so this line
+# start occurs once, whatever the spec holds.
+_SPEC_START = "\n    const spec = "
 
 
 def _ensure_fonts() -> None:
@@ -93,6 +100,20 @@ def _stable_pdf(pdf: bytes) -> bytes:
     return _PDF_RESOURCES.sub(sort, pdf)
 
 
+def _inert_page(page: str) -> str:
+    """vl-convert's HTML page with its inlined spec made inert (:func:`peerlib._html.inert_json`).
+
+    vl-convert writes the spec into a script element as it is, so a label holding
+    ``</script><script>...`` would end the script and run its own. Refuses (``RuntimeError``)
+    a page whose layout it does not know, rather than write one that might not be safe.
+    """
+    if page.count(_SPEC_START) != 1:
+        raise RuntimeError("vl-convert's HTML page has changed: cannot find the inlined spec")
+    start = page.index(_SPEC_START) + len(_SPEC_START)
+    _, end = json.JSONDecoder().raw_decode(page, start)
+    return page[:start] + inert_json(page[start:end]) + page[end:]
+
+
 def render(spec: dict[str, Any], fmt: str) -> bytes:
     """Render a Vega-Lite spec to ``fmt`` (one of :data:`FORMATS`) as bytes."""
     import vl_convert as vlc
@@ -105,7 +126,7 @@ def render(spec: dict[str, Any], fmt: str) -> bytes:
     if fmt == "pdf":
         return _stable_pdf(bytes(vlc.vegalite_to_pdf(spec)))
     if fmt == "html":
-        return str(vlc.vegalite_to_html(spec, bundle=True)).encode("utf-8")
+        return _inert_page(str(vlc.vegalite_to_html(spec, bundle=True))).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
