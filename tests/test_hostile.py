@@ -132,6 +132,9 @@ TABLES: dict[str, Callable[[Corpus], pd.DataFrame]] = {
     "concepts": lambda c: c.concepts,
     "evidence": lambda c: c.evidence,
     "constructs": lambda c: c.constructs,
+    # text in the first column, where a LaTeX row may not start with [ or *
+    "labels": lambda c: c.concepts[["label", "definition", "concept_id"]],
+    "every-string-first": lambda c: pd.DataFrame({"text": HOSTILE, "n": range(len(HOSTILE))}),
 }
 
 
