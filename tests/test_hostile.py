@@ -48,7 +48,7 @@ HOSTILE = [
     "-2+3 minus first",
     "@SUM(A1:A9) at first",
     "\t=1 tab first",
-    "\u202eright-to-left override",
+    "right-to-left: \u05e9\u05dc\u05d5\u05dd \u0633\u0644\u0627\u0645 (no override)",
     "' \" ` &amp; &lt; &#60;",
 ]
 #: Fields that hold the corpus's own text (ids, vocabularies and numbers stay valid).

@@ -330,6 +330,12 @@ CASES = [
         "23: concepts[0].definition: text holds paragraph separator U+2029: remove it",
     ),
     edit(
+        "bidirectional-override",
+        'label: "Mutuality"',
+        'label: "\u202eytilautum"',
+        "24: concepts[1].label: text holds bidirectional control U+202E: remove it",
+    ),
+    edit(
         "escaped-control-in-key",
         '  venue: "Fixture Studies"',
         '  venue: "Fixture Studies"\n  "ven\\x01ue": x',

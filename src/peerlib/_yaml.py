@@ -9,7 +9,8 @@ each with one line naming the place, in time and memory bounded by the file's si
 - anything but a regular file (a folder, a FIFO, ``/dev/zero``), and files over
   :data:`MAX_FILE_BYTES`;
 - control characters, raw in the file (at their real line and column) or escaped in quoted
-  text (where only tab and line feed are kept), and the line separators U+2028 and U+2029;
+  text (where only tab and line feed are kept), the line separators U+2028 and U+2029, and
+  bidirectional overrides;
 - anchors and aliases (``&a``, ``*a``): nothing in the format repeats, and expanding them is how
   a few kilobytes of YAML ask for gigabytes ("billion laughs") or loop forever;
 - nesting deeper than :data:`MAX_DEPTH`;
@@ -76,8 +77,12 @@ _RAW_FORBIDDEN = re.compile(
 # Characters no text may hold once quoted escapes are read: control characters but tab and line
 # feed (YAML turns every line break in a file into a line feed, so a carriage return can only
 # come from a "\r" escape, and it would end a CSV row), surrogates, and the line and paragraph
-# separators (Vega's expression parser, which sorts charts by label, rejects them).
-_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+# separators (Vega's expression parser, which sorts charts by label, rejects them), and the
+# bidirectional overrides and isolates, which make text show other than it reads ("Trojan
+# source"; pdflatex stops on them too). Right-to-left scripts need none of them.
+_TEXT_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 # YAML 1.2 core schema, narrowed: a leading zero, underscores or colons make text, not a number.
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -203,6 +208,8 @@ def decode(raw: bytes) -> str:
 def _char_name(char: str) -> str:
     code = ord(char)
     kind = {0x2028: "line separator", 0x2029: "paragraph separator"}.get(code)
+    if kind is None and (0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069):
+        kind = "bidirectional control"
     if kind is None:
         kind = "control character" if code < 0xD800 else "character"
     return f"{kind} U+{code:04X}"
