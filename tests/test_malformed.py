@@ -608,12 +608,6 @@ CASES = [
         "1: (document): cannot read file: No such file or directory (a broken symbolic link)",
     ),
     special(
-        "study-is-a-folder",
-        GAMMA,
-        folder,
-        "1: (document): not a regular file but a folder",
-    ),
-    special(
         "study-is-a-fifo",
         GAMMA,
         fifo,
@@ -685,3 +679,27 @@ def test_file_name_with_a_line_break_stays_on_one_line(
         f"{shown}:1: id: study id 'x_y' must match the file name 'x\\ny'",
         f"1 problem in {mini}",
     ]
+
+
+def test_the_builds_construct_ids_read_as_safely(mini: Path) -> None:
+    """The build lists constructs before validating: it reads through the same reader."""
+    from peerlib.corpus_files import construct_ids
+
+    synthesis = mini / SYNTHESIS
+    synthesis.write_text("constructs:\n" + billion_laughs(4).split("extra:\n")[1], "utf-8")
+    with pytest.raises(ValueError, match=r"synthesis.yaml:2: cannot read the construct ids: YAML"):
+        construct_ids(mini)
+    synthesis.unlink()
+    os.mkfifo(synthesis)
+    script = (
+        "import sys, pathlib; from peerlib.corpus_files import construct_ids; "
+        "construct_ids(pathlib.Path(sys.argv[1]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(mini)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert "cannot read the construct ids: not a regular file but a named pipe" in done.stderr

@@ -164,17 +164,17 @@ def construct_ids(root: Path) -> list[str]:
     >>> construct_ids(corpus_root())[:2]
     ['lived_experience_expertise', 'calibrated_disclosure']
     """
-    import yaml
+    from ._yaml import YamlError, read_yaml
 
     path = synthesis_file(root)
     if path is None:
         return []
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        doc = yaml.load(path.read_bytes(), Loader=loader)
-    except (OSError, yaml.YAMLError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ValueError(f"{path}: cannot read the construct ids: {first}") from None
+    try:  # the corpus reader: bounded in time and memory whatever the file holds
+        doc = read_yaml(path).data
+    except YamlError as error:
+        raise ValueError(
+            f"{path}:{error.line}: cannot read the construct ids: {error.message}"
+        ) from None
     constructs = doc.get("constructs") if isinstance(doc, dict) else None
     if not isinstance(constructs, list):
         raise ValueError(f"{path}: no 'constructs' list")

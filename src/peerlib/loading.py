@@ -382,7 +382,7 @@ def read_corpus(
         if sid is not None:
             first_seen[sid] = (str(path), res.line)
         if res.rows is None:
-            broken.add(sid or path.stem)
+            broken.update({path.stem, sid or path.stem})  # as the synthesis may name it
             continue
         for table, rows in res.rows.items():
             result.rows[table].extend(rows)
