@@ -164,3 +164,14 @@ def test_a_full_disk_while_committing_fails_the_run_in_one_line_and_keeps_the_ma
     assert "study-beta" not in manifest["runs"]
     for artifact, entry in manifest["artifacts"].items():
         assert Hasher().file(figures / artifact) == entry["sha256"], artifact
+
+
+def test_a_fifo_under_a_study_files_name_fails_its_run_without_hanging(
+    project: Path,  # noqa: F811
+    mini: Path,
+) -> None:
+    os.mkfifo(mini / "studies" / "delta.yaml")
+    result = run(project, mini, dry_run=True)
+    failed = {f.name: f.message for f in result.failed}
+    assert sorted(failed) == ["corpus", "study-delta"]
+    assert failed["corpus"].endswith("delta.yaml: not a regular file but a named pipe (FIFO)")

@@ -53,9 +53,25 @@ class Hasher:
         self._done: dict[Path, str] = {}
 
     def file(self, path: Path) -> str:
+        """The hash of one of the build's own files (package, notebook, artifact)."""
         digest = self._done.get(path)
         if digest is None:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            self._done[path] = digest
+        return digest
+
+    def corpus_file(self, path: Path) -> str:
+        """The hash of a corpus file, read as the loader reads it: a FIFO, a device or an
+        oversized file under a corpus file's name is refused (:class:`ValueError`, one line)
+        rather than read forever."""
+        digest = self._done.get(path)
+        if digest is None:
+            from .._yaml import YamlError, read_bytes
+
+            try:
+                digest = hashlib.sha256(read_bytes(path)).hexdigest()
+            except YamlError as error:
+                raise ValueError(f"{path}: {error.message}") from None
             self._done[path] = digest
         return digest
 

@@ -58,7 +58,7 @@ def plan_runs(
             plan.error = f"{run.notebook} has no cell tagged 'parameters'"
             continue
         try:
-            inputs = {rel: hasher.file(data / rel) for rel in match_inputs(data, run.inputs)}
+            inputs = {rel: hasher.corpus_file(data / rel) for rel in match_inputs(data, run.inputs)}
         except (OSError, ValueError) as error:
             plan.error = str(error)
             continue
