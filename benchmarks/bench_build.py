@@ -11,7 +11,7 @@ Measures, in one go and on a scratch copy of the corpus (the real one is never t
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/bench_build.py [--config figures.toml] [--data DIR] [--jobs N]
+    .venv/bin/python benchmarks/bench_build.py [--config FILE] [--data DIR] [--jobs N]
     .venv/bin/python benchmarks/bench_build.py --studies 200 --skip-naive   # a generated review
 
 Targets: bundled review, clean <= 0.25 x naive, no-op < 1 s; 200 generated studies, clean
@@ -53,6 +53,7 @@ def hashes(folder: Path) -> dict[str, str]:
 def naive(config: Path, data: Path, scratch: Path) -> tuple[float, int, dict[str, str]]:
     """The papermill CLI once per run; returns wall time, run count, artifact hashes."""
     from peerlib.build.config import expand, load_config
+    from peerlib.build.notebooks import notebook_path
 
     root = config.resolve().parent
     runs = expand(load_config(config), data)
@@ -62,7 +63,7 @@ def naive(config: Path, data: Path, scratch: Path) -> tuple[float, int, dict[str
     for run in runs:
         (out / run.name).mkdir(parents=True)
         parameters = {**run.parameters, "data_dir": str(data), "out_dir": str(out / run.name)}
-        notebook = root / run.notebook
+        notebook = notebook_path(root, run.notebook)
         cmd = [
             str(BIN / "papermill"),
             str(notebook),
@@ -88,7 +89,7 @@ def naive(config: Path, data: Path, scratch: Path) -> tuple[float, int, dict[str
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", default="figures.toml", help="the build file")
+    parser.add_argument("--config", help="the build file (default: peerlib's own)")
     parser.add_argument("--data", help="corpus folder (default: the bundled review)")
     parser.add_argument("--jobs", type=int, help="passed to peerlib build (default: all cores)")
     parser.add_argument("--skip-naive", action="store_true", help="do not time the naive loop")
@@ -98,9 +99,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated review")
     args = parser.parse_args()
 
+    from peerlib.build.notebooks import DEFAULT_CONFIG
     from peerlib.corpus_files import corpus_root
 
-    config = Path(args.config).resolve()
+    config = Path(args.config).resolve() if args.config else DEFAULT_CONFIG
     source = Path(args.data).resolve() if args.data else corpus_root().resolve()
     scratch = Path(tempfile.mkdtemp(prefix="peerlib-bench-"))
     try:

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from peerlib import load_corpus
 from peerlib.loading import Corpus
@@ -23,7 +24,8 @@ def overlay_corpus(root: Path) -> Path:
 
 
 def study_copies(root: Path, source: str, count: int, prefix: str) -> Path:
-    """A corpus at ``root`` of ``count`` copies of a mini study, ids ``<prefix>000`` on."""
+    """A corpus at ``root`` of ``count`` copies of a mini study, ids ``<prefix>000`` on, and a
+    synthesis of one study-specific construct on the first copy's first concept."""
     (root / "studies").mkdir(parents=True)
     text = (MINI / "studies" / f"{source}.yaml").read_text(encoding="utf-8")
     for i in range(count):
@@ -31,6 +33,12 @@ def study_copies(root: Path, source: str, count: int, prefix: str) -> Path:
         (root / "studies" / f"{sid}.yaml").write_text(
             text.replace(f"id: {source}", f"id: {sid}"), encoding="utf-8"
         )
+    concept = yaml.safe_load(text)["concepts"][0]["id"]
+    (root / "synthesis.yaml").write_text(
+        "constructs:\n  - {id: first, label: First, description: The first concept.,\n"
+        f"     study_specific: true, concepts: {{{prefix}000: [{concept}]}}}}\n",
+        encoding="utf-8",
+    )
     return root
 
 

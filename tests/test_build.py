@@ -22,7 +22,7 @@ from peerlib.build.keys import Hasher, environment_digest, requirements
 from peerlib.cli import main
 
 ECHO = (
-    'data_dir = ""\nout_dir = ""\nstudy = "alpha"\nlabel = "x"',
+    'data_dir = ""\nout_dir = ""\nstudy = "alpha"\nconstruct = ""\nlabel = "x"',
     "from pathlib import Path\n"
     "text = next(Path(data_dir, 'studies').glob(f'{study}.y*ml')).read_text()",
     "lines = len(text.splitlines())\n"
@@ -44,6 +44,8 @@ FAIL = (
 )
 SLOW = ('data_dir = ""\nout_dir = ""', "import time\ntime.sleep(60)")
 
+#: ``peerlib build`` with the project's build file, figures/ and build/ (run from its root)
+LOCAL = ["build", "--config", "figures.toml", "--out", "figures", "--build-dir", "build"]
 CONFIG = """\
 [[figure]]
 name = "study-{study}"
@@ -96,7 +98,13 @@ def run(
     """``build`` with this project's layout, two jobs, progress lines into ``lines``."""
     sink = lines if lines is not None else []
     return build(
-        Project.resolve(root / "figures.toml", data=data, sources=root / "src"),
+        Project.resolve(
+            root / "figures.toml",
+            data=data,
+            out=root / "figures",
+            build_dir=root / "build",
+            sources=root / "src",
+        ),
         jobs=2,
         only=only or [],
         dry_run=dry_run,
@@ -172,8 +180,12 @@ def test_build_then_skip_then_rebuild_what_changed(project: Path, mini: Path) ->
     assert sorted(third.skipped) == ["study-alpha", "study-gamma"]
     assert any("study-beta" in line and "studies/beta.yaml changed" in line for line in lines)
 
-    # a study that goes away takes its run's files and manifest entries with it
+    # a study that goes away takes its run's files and manifest entries with it (the
+    # synthesis drops it too, or the build stops at validation: tests/test_author_workflow.py)
     (mini / "studies" / "gamma.yaml").unlink()
+    synthesis = (mini / "synthesis.yaml").read_text(encoding="utf-8")
+    start, end = synthesis.index("  - id: mutuality"), synthesis.index("  - id: trust")
+    (mini / "synthesis.yaml").write_text(synthesis[:start] + synthesis[end:], encoding="utf-8")
     fourth = run(project, mini)
     assert (fourth.built, fourth.pruned) == (["corpus"], ["study-gamma"])
     assert not (figures / "study-gamma").exists()
@@ -252,7 +264,7 @@ def test_a_failing_notebook_does_not_stop_the_others(
         encoding="utf-8",
     )
     monkeypatch.chdir(project)
-    status = main(["build", "--data", str(mini), "--jobs", "2"])
+    status = main([*LOCAL, "--data", str(mini), "--jobs", "2"])
     out, err = capsys.readouterr()
     assert status == 1
     assert "FAILED  fail" in out
@@ -339,7 +351,7 @@ def test_clean_builds_are_byte_identical_and_check_compares(
     assert list(files(a / "build" / "notebooks")) == ["study-alpha.ipynb"]
 
     monkeypatch.chdir(a)
-    args = ["build", "--check", "--only", "study-alpha", "--data", str(mini)]
+    args = [*LOCAL, "--check", "--only", "study-alpha", "--data", str(mini)]
     args += ["--jobs", "1"]
     assert main(args) == 0
     out = capsys.readouterr().out
@@ -447,6 +459,8 @@ def test_deciding_imports_no_papermill_jupyter_altair_or_pandas(project: Path, m
         sys.modules["peerlib"] = package
         from peerlib.build import Project, build
         project = Project.resolve({str(project / "figures.toml")!r}, data={str(mini)!r},
+                                  out={str(project / "figures")!r},
+                                  build_dir={str(project / "build")!r},
                                   sources={str(project / "src")!r})
         result = build(project, only=["study-alpha"], progress=None)
         assert result.built == [] and result.skipped == ["study-alpha"], result

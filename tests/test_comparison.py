@@ -69,9 +69,10 @@ TABLES = {
 
 @pytest.fixture
 def bare(mini: Path) -> Corpus:
-    """The mini corpus without synthesis.yaml."""
+    """The mini corpus without its synthesis: a whole review needs one, so the studies are read
+    on their own (``studies=``), as a one-study notebook reads its study."""
     (mini / "synthesis.yaml").unlink()
-    return load_corpus(mini)
+    return load_corpus(mini, studies=["alpha", "beta", "gamma"])
 
 
 def frame(rows: list[tuple[object, ...]], columns: Mapping[str, object]) -> pd.DataFrame:
@@ -452,6 +453,8 @@ CERQUAL_COLUMNS: dict[str, object] = {
     "n_studies": "int64",
     "evidence_kinds": "string",
     "evidence": "int64",
+    "paraphrases": "int64",
+    "coverage_notes": "string",
     "methodological_limitations": "string",
     "coherence": "string",
     "adequacy": "string",
@@ -471,6 +474,8 @@ def test_cerqual_summary(corpus: Corpus) -> None:
                 2,
                 "2 studies of unrecorded type",
                 4,
+                0,
+                NA,
                 NA,
                 NA,
                 NA,
@@ -494,6 +499,8 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 2,
                 "2 studies of unrecorded type",
                 4,
+                0,
+                NA,
                 NA,
                 NA,
                 NA,
@@ -509,6 +516,8 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 2,
                 "2 studies of unrecorded type (1 abstract only)",
                 3,
+                0,
+                "gamma: Abstract only.",
                 "Minor concerns",
                 NA,
                 NA,
@@ -522,6 +531,8 @@ def test_cerqual_summary_all_constructs(corpus: Corpus) -> None:
                 1,
                 "1 study of unrecorded type",
                 2,
+                0,
+                NA,
                 NA,
                 NA,
                 NA,
@@ -545,6 +556,8 @@ def test_cerqual_summary_author_judgements(extra: Corpus) -> None:
                 2,
                 "2 studies of unrecorded type (1 abstract only)",
                 2,
+                0,
+                "gamma: Abstract only.",
                 "No concerns",
                 "Minor concerns",
                 "Adequate: two rich studies",
@@ -559,6 +572,8 @@ def test_cerqual_summary_author_judgements(extra: Corpus) -> None:
                 1,
                 "1 study of unrecorded type (1 results only)",
                 0,
+                0,
+                NA,
                 NA,
                 NA,
                 NA,

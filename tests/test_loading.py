@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peerlib import Corpus, load_corpus
+from peerlib import Corpus, load_corpus, validate
 from peerlib._tables import COLUMNS
 from peerlib.validation import CorpusError
 
@@ -41,6 +41,7 @@ TYPED = {
     ("concepts", "kind"): "category",
     ("relations", "type"): "category",
     ("evidence", "offset"): "Int64",
+    ("evidence", "verbatim"): "bool",
     ("evidence", "words"): "Int64",
     ("constructs", "study_specific"): "bool",
     ("constructs", "confidence"): "category",
@@ -95,10 +96,17 @@ def test_two_loads_are_identical() -> None:
         pd.testing.assert_frame_equal(a.tables()[name], b.tables()[name])
 
 
-def test_any_folder_works_and_synthesis_is_optional(tmp_path: Path) -> None:
+def test_a_review_needs_its_synthesis_file_but_its_studies_read_alone(tmp_path: Path) -> None:
+    # one rule everywhere (validate, load_corpus, the build): a review has a synthesis file
     root = tmp_path / "review"
     shutil.copytree(MINI / "studies", root / "studies")
-    corpus = load_corpus(root)
+    assert [str(p) for p in validate(root)] == [
+        f"{root / 'synthesis.yaml'}:1: (file): missing: a review lists its constructs in a "
+        "synthesis file (peerlib init writes a starter; the format is in data/README.md)"
+    ]
+    with pytest.raises(CorpusError, match=r"synthesis.yaml:1: \(file\): missing"):
+        load_corpus(root)
+    corpus = load_corpus(root, studies=["alpha", "beta", "gamma"])
     assert isinstance(corpus, Corpus)
     assert corpus.study_ids == ["alpha", "beta", "gamma"]
     assert corpus.constructs.empty

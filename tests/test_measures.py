@@ -149,7 +149,7 @@ def test_synthesis_measures(corpus: Corpus) -> None:
 
 def test_no_synthesis(mini: Path) -> None:
     (mini / "synthesis.yaml").unlink()
-    bare = load_corpus(mini)
+    bare = load_corpus(mini, studies=["alpha", "beta", "gamma"])
     m = synthesis_measures(bare)
     assert m.empty
     assert m.dtypes.to_dict() == frame([], STUDY_COLUMNS).dtypes.to_dict()

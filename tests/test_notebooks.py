@@ -9,8 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+from peerlib.build.notebooks import DEFAULT_CONFIG, PACKAGE, PEERLIB_PREFIX
+
+NOTEBOOKS = sorted((PACKAGE / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks() -> None:
@@ -61,9 +62,9 @@ def test_runs_in_the_projects_own_kernel(path: Path) -> None:
 
 
 def test_every_notebook_is_in_the_build_file() -> None:
-    config = tomllib.loads((ROOT / "figures.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     built = {figure["notebook"] for figure in config["figure"]}
-    assert built == {f"notebooks/{p.name}" for p in NOTEBOOKS}
+    assert built == {f"{PEERLIB_PREFIX}notebooks/{p.name}" for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

@@ -97,7 +97,7 @@ def test_unknown_concept_in_theme(mini: Path) -> None:
     replace(f, "concepts: [training, disclosure, mutuality]", "concepts: [training, disclose]")
     assert problems(mini) == [
         f"{f}:19: themes[0].concepts[1]: unknown concept 'disclose' "
-        "(known: disclosure, mutuality, training)"
+        "(known: disclosure, mutuality, training; did you mean 'disclosure'?)"
     ]
 
 
@@ -114,7 +114,8 @@ def test_synthesis_unknown_study_and_concept(mini: Path) -> None:
     replace(f, "      alpha: [trust, peer_worker]", "      omega: [trust]\n      alpha: [trusts]")
     assert problems(mini) == [
         f"{f}:33: constructs[2].concepts.omega: unknown study 'omega' (known: alpha, beta, gamma)",
-        f"{f}:34: constructs[2].concepts.alpha[0]: unknown concept 'trusts' in study 'alpha'",
+        f"{f}:34: constructs[2].concepts.alpha[0]: unknown concept 'trusts' in study 'alpha' "
+        "(known: boundary, disclosure, peer_worker, trust; did you mean 'trust'?)",
     ]
 
 

@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .graphs import study_graph, synthesis_graph
     from .loading import Corpus, UnknownIdError, load_corpus, validate
     from .measures import graph_measures, study_measures, synthesis_measures, theme_bridges
-    from .notebook import Outputs, setup_notebook
+    from .notebook import Outputs, pick_construct, pick_study, setup_notebook
     from .overview import corpus_summary
     from .refi_export import write_qdc, write_qdpx
     from .refi_import import ImportReport, RefiImportError, import_refi
@@ -105,6 +105,8 @@ _EXPORTS: dict[str, str] = {
     "unmapped_concepts": "comparison",
     "evidence_density_chart": "charts",
     "graph_measures": "measures",
+    "pick_construct": "notebook",
+    "pick_study": "notebook",
     "load_corpus": "loading",
     "refutations": "comparison",
     "register_theme": "theme",

@@ -92,7 +92,9 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("text", _TEXT),
         ("speaker", _TEXT),
         ("section", _TEXT),
+        ("page", _TEXT),
         ("offset", _INT),
+        ("verbatim", "bool"),
         ("words", _INT),
     ],
     "constructs": [
@@ -208,7 +210,7 @@ def study_rows(study: Study, file: str) -> Rows:
         rows["relations"].append((sid, rid, rel.source, rel.target, rel.type, rel.note))
         rows["relation_evidence"].extend((sid, rid, e) for e in rel.evidence)
     rows["evidence"] = [
-        (sid, e.id, e.text, e.speaker, e.section, e.offset, len(e.text.split()))
+        (sid, e.id, e.text, e.speaker, e.section, e.page, e.offset, e.verbatim, len(e.text.split()))
         for e in study.evidence
     ]
     return rows
@@ -289,3 +291,9 @@ def frame_of(rows: Iterable[tuple[Any, ...]], spec: list[tuple[str, Any]]) -> pd
 def frame(table: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """Build one corpus table with its documented columns and dtypes."""
     return frame_of(rows, COLUMNS[table])
+
+
+def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as plain records in order, missing values as ``None``."""
+    plain = table.astype(object).where(table.notna(), None)
+    return [{str(k): v for k, v in row.items()} for row in plain.to_dict("records")]

@@ -88,10 +88,14 @@ _COVERAGE = alt.Scale(
 )
 
 
-def source_caption(corpus: Corpus, study_ids: list[str] | None = None) -> str:
-    """A caption line naming the sources and what of them was coded.
+def source_caption(
+    corpus: Corpus, study_ids: list[str] | None = None, *, notes: bool = False
+) -> str:
+    """A caption line naming the sources, what of them was coded and how many of their
+    excerpts are paraphrases.
 
-    Up to eight studies are named one by one; more are counted by coverage.
+    Up to eight studies are named one by one (with ``notes``, each with its coverage note);
+    more are counted by coverage.
 
     Parameters
     ----------
@@ -99,6 +103,8 @@ def source_caption(corpus: Corpus, study_ids: list[str] | None = None) -> str:
         A loaded corpus.
     study_ids
         The studies a chart draws on; default every study of the corpus.
+    notes
+        Also give each named study's ``coverage_note`` (what the coded text lacks).
 
     Returns
     -------
@@ -110,18 +116,35 @@ def source_caption(corpus: Corpus, study_ids: list[str] | None = None) -> str:
     >>> from peerlib import load_corpus
     >>> source_caption(load_corpus(), ["austin2014"])
     'Source: austin2014 (abstract only). Coded with peerlib.'
+    >>> source_caption(load_corpus(), ["austin2014"], notes=True)[:60]
+    'Source: austin2014 (abstract only: Abstract only: the body i'
     """
     ids = corpus.study_ids if study_ids is None else study_ids
-    coverage = corpus.studies.set_index("study_id")["coverage"].astype(str)
+    studies = corpus.studies.set_index("study_id")
+    coverage = studies["coverage"].astype(str)
+    ev = corpus.evidence
+    paraphrases = ev.loc[~ev["verbatim"].astype(bool), "study_id"].astype(str).value_counts()
     if len(ids) <= 8:
-        names = ", ".join(f"{sid} ({COVERAGE_LABELS[coverage[sid]]})" for sid in ids)
+
+        def described(sid: str) -> str:
+            text = COVERAGE_LABELS[coverage[sid]]
+            if paraphrases.get(sid, 0):
+                n = paraphrases[sid]
+                text += f", {n} paraphrased excerpt{'s' if n != 1 else ''}"
+            note = studies["coverage_note"].get(sid)
+            if notes and isinstance(note, str):
+                text += f": {note}"
+            return f"{sid} ({text})"
+
         label = "Source" if len(ids) == 1 else "Sources"
-        return f"{label}: {names}. Coded with peerlib."
+        return f"{label}: {', '.join(described(sid) for sid in ids)}. Coded with peerlib."
     counts = coverage[ids].value_counts()
     parts = ", ".join(
         f"{counts[c]} {word}" for c, word in COVERAGE_LABELS.items() if counts.get(c, 0)
     )
-    return f"Sources: {len(ids)} studies ({parts}). Coded with peerlib."
+    n = int(sum(paraphrases.get(sid, 0) for sid in ids))
+    also = f"; {n} paraphrased excerpt{'s' if n != 1 else ''}" if n else ""
+    return f"Sources: {len(ids)} studies ({parts}{also}). Coded with peerlib."
 
 
 def _layered(layers: list[alt.Chart], **properties: Any) -> alt.LayerChart:

@@ -66,6 +66,7 @@ class _Excerpt:
     position: int  # in the study file, 0-based
     text: str
     locator: str
+    verbatim: bool
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class _Index:
     relations: dict[str, list[tuple[str, str, list[str]]]]  # study -> (source, target, excerpts)
     excerpts: dict[tuple[str, str], _Excerpt]  # (study, evidence id) -> excerpt
     coverage: dict[str, str]  # study -> coverage
+    coverage_notes: dict[str, str]  # study -> its coverage note, when it has one
 
     def concepts(self, construct: str, study: str) -> list[str]:
         """The study's concepts mapped onto the construct, in synthesis file order."""
@@ -108,8 +110,16 @@ class _Index:
         return "; ".join(self.labels[(study, c)] for c in self.concepts(construct, study))
 
 
-def _locator(section: Any, offset: Any) -> str:
-    return str(section) if pd.isna(offset) else f"{section}, char {int(offset)}"
+def _locator(section: Any, page: Any, offset: Any, verbatim: bool) -> str:
+    """Where an excerpt stands, e.g. ``"Results, p. 5, char 1234"``; a paraphrase says so.
+
+    >>> _locator("Results", None, 1234, True), _locator(None, "5", None, False)
+    ('Results, char 1234', 'p. 5 (paraphrase, not verbatim)')
+    """
+    parts = [] if pd.isna(section) else [str(section)]
+    parts += [] if pd.isna(page) else [f"p. {page}"]
+    parts += [] if pd.isna(offset) else [f"char {int(offset)}"]
+    return ", ".join(parts) + ("" if verbatim else " (paraphrase, not verbatim)")
 
 
 def _index(corpus: Corpus) -> _Index:
@@ -142,17 +152,32 @@ def _index(corpus: Corpus) -> _Index:
     excerpts: dict[tuple[str, str], _Excerpt] = {}
     position: Counter[str] = Counter()
     ev = corpus.evidence
-    for sid, eid, text, section, offset in zip(
-        ev["study_id"], ev["evidence_id"], ev["text"], ev["section"], ev["offset"], strict=True
+    for sid, eid, text, section, page, offset, verbatim in zip(
+        ev["study_id"],
+        ev["evidence_id"],
+        ev["text"],
+        ev["section"],
+        ev["page"],
+        ev["offset"],
+        ev["verbatim"],
+        strict=True,
     ):
         excerpts[(str(sid), str(eid))] = _Excerpt(
-            position[str(sid)], str(text), _locator(section, offset)
+            position[str(sid)],
+            str(text),
+            _locator(section, page, offset, bool(verbatim)),
+            bool(verbatim),
         )
         position[str(sid)] += 1
 
     coverage = {
         str(s): str(c)
         for s, c in zip(corpus.studies["study_id"], corpus.studies["coverage"], strict=True)
+    }
+    notes = {
+        str(s): str(n)
+        for s, n in zip(corpus.studies["study_id"], corpus.studies["coverage_note"], strict=True)
+        if not pd.isna(n)
     }
     return _Index(
         studies=corpus.study_ids,
@@ -162,6 +187,7 @@ def _index(corpus: Corpus) -> _Index:
         relations=dict(relations),
         excerpts=excerpts,
         coverage=coverage,
+        coverage_notes=notes,
     )
 
 
@@ -443,9 +469,10 @@ def translation_table(corpus: Corpus) -> pd.DataFrame:
         ``concepts``
             the labels of the study's (second-order) concepts mapped there, "; "-joined;
         ``excerpt``, ``locator``
-            the representative excerpt and where it stands: its section and, when recorded, its
-            character offset (``"Results, char 1234"``); missing when no relation or study
-            relation cites an excerpt for these concepts;
+            the representative excerpt and where it stands: its section, page and character
+            offset, those recorded (``"Results, char 1234"``), with ``(paraphrase, not
+            verbatim)`` after a paraphrase; missing when no relation or study relation cites
+            an excerpt for these concepts;
         ``relation``
             how the study relates to the others on the construct: ``reciprocal`` (agree) or
             ``refutational`` (refute) with the counterpart, e.g. ``"refutational (vs
@@ -519,7 +546,7 @@ def refutations(corpus: Corpus) -> pd.DataFrame:
         columns ``construct_id``, ``construct`` (its label), ``study_a``, ``study_b`` (as the
         synthesis lists them), ``rationale``, and ``excerpt_a``, ``locator_a``, ``excerpt_b``,
         ``locator_b``: the first excerpt the relation cites of each study and where it stands
-        (section, and the character offset when recorded).
+        (section, page and character offset, those recorded; a paraphrase says so).
 
     Examples
     --------
@@ -610,11 +637,13 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
     pandas.DataFrame
         One row per construct (file order), with columns ``finding``, ``construct_id``, then
         the context: ``studies`` (contributing study ids, "; "-joined in file order),
-        ``n_studies``, ``evidence_kinds`` and ``evidence`` (distinct excerpts, as in
-        :func:`construct_matrix`); then the judgements: ``methodological_limitations``,
-        ``coherence``, ``adequacy``, ``relevance`` and ``confidence`` (ordered categorical:
-        high, moderate, low, very low). Counts are int64, ``confidence`` categorical, the rest
-        strings.
+        ``n_studies``, ``evidence_kinds``, ``evidence`` (distinct verbatim excerpts, as in
+        :func:`construct_matrix` but never counting a paraphrase), ``paraphrases`` (the
+        distinct paraphrased excerpts, apart) and ``coverage_notes`` (each contributing
+        study's ``coverage_note``, "study: note; ..."; missing when none has one); then the
+        judgements: ``methodological_limitations``, ``coherence``, ``adequacy``,
+        ``relevance`` and ``confidence`` (ordered categorical: high, moderate, low, very low).
+        Counts are int64, ``confidence`` categorical, the rest strings.
 
     Examples
     --------
@@ -622,7 +651,8 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
     >>> table = cerqual_summary(load_corpus(), all_constructs=True)
     >>> list(table.columns)  # doctest: +NORMALIZE_WHITESPACE
     ['finding', 'construct_id', 'studies', 'n_studies', 'evidence_kinds', 'evidence',
-     'methodological_limitations', 'coherence', 'adequacy', 'relevance', 'confidence']
+     'paraphrases', 'coverage_notes', 'methodological_limitations', 'coherence', 'adequacy',
+     'relevance', 'confidence']
     >>> bool(table["adequacy"].isna().all())  # no judgement is made up
     True
     """
@@ -633,7 +663,9 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
             continue
         cid = str(con["construct_id"])
         studies = ix.studies_of(cid)
-        evidence = sum(len(ix.cited(cid, s)) for s in studies)
+        cited = [ix.excerpts[(s, e)] for s in studies for e in ix.cited(cid, s)]
+        evidence = sum(e.verbatim for e in cited)
+        notes = "; ".join(f"{s}: {ix.coverage_notes[s]}" for s in studies if s in ix.coverage_notes)
         rows.append(
             (
                 _text(con["finding"]),
@@ -642,6 +674,8 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
                 len(studies),
                 _kinds_of(corpus, studies),
                 evidence,
+                len(cited) - evidence,
+                notes or None,
                 _text(con["methodological_limitations"]),
                 _text(con["coherence"]),
                 _text(con["adequacy"]),
@@ -658,6 +692,8 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
             ("n_studies", "int64"),
             ("evidence_kinds", _TEXT),
             ("evidence", "int64"),
+            ("paraphrases", "int64"),
+            ("coverage_notes", _TEXT),
             ("methodological_limitations", _TEXT),
             ("coherence", _TEXT),
             ("adequacy", _TEXT),
@@ -919,7 +955,8 @@ def construct_evidence(corpus: Corpus, construct_id: str) -> pd.DataFrame:
     pandas.DataFrame
         One row per excerpt cited by a study's relations that touch the study's concepts mapped
         onto the construct (studies in file order, excerpts in file order), with string columns
-        ``study_id``, ``evidence_id``, ``text``, ``speaker``, ``locator`` and ``relations``
+        ``study_id``, ``evidence_id``, ``text``, ``speaker``, ``locator`` (which says when
+        the text is a paraphrase) and ``relations``
         (how many of those relations cite it, int64).
 
     Examples

@@ -33,6 +33,7 @@ __all__ = [
     "construct_ids",
     "corpus_files",
     "corpus_root",
+    "layout_problem",
     "review_file",
     "study_file",
     "study_files",
@@ -78,6 +79,43 @@ def corpus_root(path: str | os.PathLike[str] | None = None) -> Path:
     if (checkout / STUDIES_DIR).is_dir():
         return checkout
     return Path(str(resources.files("peerlib") / "_bundled_data"))
+
+
+def layout_problem(root: Path) -> str | None:
+    """What keeps ``root`` from being a corpus folder, saying what to pass instead; ``None``
+    when it has a ``studies/`` folder.
+
+    >>> layout_problem(corpus_root() / "studies")
+    "this is a review's studies/ folder: pass the review folder instead (data)"
+    >>> layout_problem(Path("no-such-folder"))
+    'corpus folder does not exist'
+    """
+    shown = root.parent.name or str(root.parent)
+    if root.is_file() or (root.is_symlink() and not root.exists()):
+        if root.suffix in STUDY_SUFFIXES and root.parent.name == STUDIES_DIR:
+            review = root.parent.parent
+            return (
+                "this is a study file: pass the review folder, the one holding studies/ "
+                f"({review.name or review})"
+            )
+        if root.name in SYNTHESIS_NAMES:
+            return f"this is the synthesis file: pass the folder holding it ({shown})"
+        return "this is a file: pass the review folder, the one holding studies/"
+    if not root.is_dir():
+        return "corpus folder does not exist"
+    if (root / STUDIES_DIR).is_dir():
+        return None
+    if root.name == STUDIES_DIR:
+        return f"this is a review's studies/ folder: pass the review folder instead ({shown})"
+    if any(_is_corpus_file(p) for p in root.iterdir()):
+        return (
+            f"no studies/ folder: study files go in {STUDIES_DIR}/ inside the review folder "
+            "(peerlib init writes a starter)"
+        )
+    return (
+        f"no {STUDIES_DIR}/ folder: a review holds studies/<id>.yaml and synthesis.yaml "
+        "(peerlib init writes a starter)"
+    )
 
 
 def _is_corpus_file(path: Path) -> bool:

@@ -24,8 +24,10 @@ from . import _tables
 from ._yaml import Document, YamlError, read_yaml
 from .corpus_files import (
     STUDIES_DIR,
+    SYNTHESIS_NAMES,
     corpus_files,
     corpus_root,
+    layout_problem,
     review_file,
     study_files,
     synthesis_file,
@@ -84,7 +86,8 @@ class Corpus:
     ``relation_evidence``
         study_id, relation_id, evidence_id.
     ``evidence``
-        study_id, evidence_id, text, speaker, section, offset, words.
+        study_id, evidence_id, text, speaker, section, page, offset (the locator: at least one
+        of the three), verbatim (bool; false for a paraphrase), words.
     ``constructs``
         construct_id, label, description, interpretation, study_specific, finding,
         methodological_limitations, coherence, relevance, adequacy, confidence.
@@ -189,10 +192,11 @@ def load_corpus(
     Parameters
     ----------
     path
-        The corpus folder (``studies/*.yaml``, ``synthesis.yaml`` and, optionally,
-        ``review.yaml``); ``None`` means the bundled review.
+        The corpus folder (``studies/*.yaml`` and ``synthesis.yaml``, both required, and,
+        optionally, ``review.yaml``); ``None`` means the bundled review.
     studies
-        Load only these study ids (and no synthesis): what a one-study figure needs.
+        Load only these study ids (and no synthesis, which need not exist): what a one-study
+        figure needs.
     jobs
         Worker processes for large corpora; default all cores. Small corpora use none.
 
@@ -337,8 +341,9 @@ def read_corpus(
 ) -> CorpusRead:
     """Read and check a corpus folder. ``studies`` restricts it to those ids, without synthesis."""
     result = CorpusRead(root, {name: [] for name in _tables.COLUMNS})
-    if not root.is_dir():
-        result.problems.append(Problem(str(root), 1, "(folder)", "corpus folder does not exist"))
+    layout = layout_problem(root)
+    if layout is not None and not (root.is_dir() and studies is not None):
+        result.problems.append(Problem(str(root), 1, "(folder)", layout))
         return result
     files = study_files(root)
     if studies is not None:
@@ -358,7 +363,9 @@ def read_corpus(
         files = [by_stem[s] for s in sorted(set(studies))]
     if not files:
         result.problems.append(
-            Problem(str(root / STUDIES_DIR), 1, "(folder)", "no study files (*.yaml) found")
+            Problem(
+                str(root / STUDIES_DIR), 1, "(folder)", "no study files (*.yaml or *.yml) found"
+            )
         )
         return result
     shown = [str(p) for p in files]
@@ -390,7 +397,17 @@ def read_corpus(
         evidence[sid or path.stem] = {r[1] for r in res.rows["evidence"]}
 
     synthesis_path = synthesis_file(root)
-    if studies is None and synthesis_path is not None:
+    if studies is None and synthesis_path is None:
+        result.problems.append(
+            Problem(
+                str(root / SYNTHESIS_NAMES[0]),
+                1,
+                "(file)",
+                "missing: a review lists its constructs in a synthesis file (peerlib init "
+                "writes a starter; the format is in data/README.md)",
+            )
+        )
+    elif studies is None and synthesis_path is not None:
         result.problems += _read_synthesis(synthesis_path, result, concepts, evidence, broken)
     review_path = review_file(root)
     if studies is None and review_path is not None:

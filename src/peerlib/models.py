@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 __all__ = [
@@ -69,7 +70,7 @@ RelationType = Literal[
 ]
 StudyRelationType = Literal["agree", "extend", "refute"]
 SampleUnit = Literal["participants", "observed", "interviews"]
-Coverage = Literal["full_text", "results_only", "abstract_only"]
+Coverage = Literal["full_text", "results_only", "abstract_only", "citation_only"]
 StudyType = Literal["empirical", "interim", "conceptual", "review"]
 CerqualLevel = Literal["high", "moderate", "low", "very low"]
 
@@ -82,7 +83,7 @@ RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
 STUDY_RELATION_TYPES: tuple[str, ...] = get_args(StudyRelationType)
 #: What a sample group's ``n`` counts.
 SAMPLE_UNITS: tuple[str, ...] = get_args(SampleUnit)
-#: What the coded text of a study holds.
+#: What the coded text of a study holds (``citation_only``: no text, only the reference).
 COVERAGES: tuple[str, ...] = get_args(Coverage)
 #: Each coverage in words, for tables and legends: ``full_text`` -> ``full text``.
 COVERAGE_LABELS: dict[str, str] = {c: c.replace("_", " ") for c in COVERAGES}
@@ -122,7 +123,8 @@ StudyId = Annotated[
 ]
 Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
 EvidenceRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*/[a-z][a-z0-9_]*$")]
-# Volume, issue and pages are labels, but hand-written YAML makes `volume: 12` an int.
+# Volume, issue, pages and page are labels, but hand-written YAML makes `volume: 12` an int:
+# a whole number is read as its digits (documented in data/README.md; "010" needs its quotes).
 Label = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v)]
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")]
 
@@ -141,7 +143,9 @@ class Citation(_Strict):
     issue: Label | None = None
     pages: Label | None = None
     article: Label | None = Field(None, description="article number, for e-journals")
-    doi: Doi = Field(description="bare DOI, e.g. 10.1186/1472-6963-13-188")
+    doi: Doi | None = Field(
+        None, description="bare DOI, e.g. 10.1186/1472-6963-13-188; null when the work has none"
+    )
     licence: str | None = None
 
 
@@ -195,12 +199,24 @@ class Relation(_Strict):
 
 class Evidence(_Strict):
     id: Id
-    text: Text = Field(description=f"verbatim, at most {MAX_EXCERPT_WORDS} words")
+    text: Text = Field(
+        description=f"verbatim (unless verbatim is false), at most {MAX_EXCERPT_WORDS} words"
+    )
     speaker: Text = Field(description='role of the speaker; "authors" for the authors\' claims')
-    section: Text = Field(description="locator: the heading the excerpt stands under")
+    section: Text | None = Field(None, description="locator: the heading it stands under")
+    page: Label | None = Field(None, description="locator: the page, as printed")
     offset: Annotated[int | None, AfterValidator(_count)] = Field(
         None, ge=0, description="locator: character offset in source_file"
     )
+    verbatim: bool = Field(
+        True, description="false: a paraphrase, shown as such and not counted as an excerpt"
+    )
+
+    @model_validator(mode="after")
+    def _located(self) -> Evidence:
+        if self.section is None and self.page is None and self.offset is None:
+            raise ValueError("an excerpt needs a locator: section, page or offset (at least one)")
+        return self
 
     @field_validator("text")
     @classmethod

@@ -49,9 +49,10 @@ OKABE_ITO: tuple[str, ...] = (
 )
 #: One fixed colour per concept kind, the same in every chart.
 KIND_COLOURS: dict[str, str] = dict(zip(CONCEPT_KINDS, OKABE_ITO, strict=True))
-#: One fixed colour per coverage (what text of a study was coded): blue, orange, purple.
+#: One fixed colour per coverage (what text of a study was coded): blue, orange, purple, and
+#: grey for a study we have only the citation of.
 COVERAGE_COLOURS: dict[str, str] = dict(
-    zip(COVERAGES, (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[3]), strict=True)
+    zip(COVERAGES, (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[3], OKABE_ITO[7]), strict=True)
 )
 #: What pulls against its target, or where studies refute each other: vermillion.
 OPPOSE_COLOUR = OKABE_ITO[5]

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import _tables
+from ._hints import known_hint
 from ._text import one_line, shown
 from ._yaml import Document, PathKey
 from .models import Review, Study, Synthesis
@@ -91,7 +92,12 @@ def _describe(error: Any) -> str:
             return f"evidence reference {shown(value)} must be study_id/evidence_id"
         return f"{shown(value)} is not a valid id: use lower-case letters, digits and _"
     if kind in ("int_type", "int_parsing"):
-        return f"'{name}' must be a whole number, not {shown(value)}"
+        fix = ""
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            fix = f" (write {value.strip()} without quotes)"
+        elif isinstance(value, float) and value.is_integer():
+            fix = f" (write {int(value)})"
+        return f"'{name}' must be a whole number, not {shown(value)}{fix}"
     if kind in ("string_type", "bool_type", "list_type", "dict_type", "model_type"):
         wanted = {
             "string_type": "text",
@@ -100,7 +106,7 @@ def _describe(error: Any) -> str:
             "dict_type": "a mapping",
             "model_type": "a mapping",
         }[kind]
-        return f"'{name}' must be {wanted}, not {shown(value)}"
+        return f"'{name}' must be {wanted}, not {shown(value)}{_type_fix(kind, value)}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if name == "year":
             return f"year {shown(value)} is not plausible (expected 1900 to 2100)"
@@ -112,6 +118,19 @@ def _describe(error: Any) -> str:
     if kind == "value_error":
         return str(error["ctx"]["error"])
     return f"{error['msg']} (got {shown(value)})"
+
+
+def _type_fix(kind: str, value: Any) -> str:
+    """How to write a value of the wrong type so that it reads as the right one."""
+    if kind == "string_type" and isinstance(value, bool):
+        return f' (write it in quotes: "{str(value).lower()}")'
+    if kind == "string_type" and isinstance(value, int | float):
+        return f' (write it in quotes: "{value}")'
+    if kind == "bool_type" and isinstance(value, str) and value.lower() in ("true", "false"):
+        return f" (write {value.lower()} without quotes)"
+    if kind == "list_type" and isinstance(value, str):
+        return f" (write a list: [{value}], or one item per line starting with '- ')"
+    return ""
 
 
 def _schema_problems(file: str, doc: Document, err: ValidationError) -> list[Problem]:
@@ -152,11 +171,9 @@ def _study_references(file: str, doc: Document, study: Study) -> list[Problem]:
     problems: list[Problem] = []
 
     def unknown(path: PathKey, what: str, name: str, known: Iterable[str]) -> None:
-        hint = ", ".join(sorted(known)[:8])
+        hint = known_hint(name, known)
         problems.append(
-            Problem(
-                file, doc.line_of(path), where(path), f"unknown {what} '{name}' (known: {hint})"
-            )
+            Problem(file, doc.line_of(path), where(path), f"unknown {what} '{name}' ({hint})")
         )
 
     problems += _duplicates(
@@ -184,10 +201,22 @@ def _study_references(file: str, doc: Document, study: Study) -> list[Problem]:
         for j, cid in enumerate(theme.concepts):
             if cid not in concepts:
                 unknown(("themes", i, "concepts", j), "concept", cid, concepts)
-        if theme.parent is not None and (theme.parent not in themes or theme.parent == theme.id):
+        if theme.parent == theme.id:
+            path = ("themes", i, "parent")
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(path),
+                    where(path),
+                    f"theme '{theme.id}' cannot be its own parent (name another theme, or null)",
+                )
+            )
+        elif theme.parent is not None and theme.parent not in themes:
             unknown(("themes", i, "parent"), "parent theme", theme.parent, themes - {theme.id})
     parents = {t.id: t.parent for t in study.themes}
     for i, theme in enumerate(study.themes):
+        if theme.parent == theme.id:
+            continue  # reported above, in one line
         seen, current = {theme.id}, theme.parent
         while current in parents and current is not None:
             if current in seen:
@@ -242,11 +271,15 @@ def _synthesis_references(
             if sid in broken:
                 continue  # its own file's problems are reported already
             if sid not in concepts:
-                add((*base, "concepts", sid), f"unknown study '{sid}' (known: {', '.join(known)})")
+                add((*base, "concepts", sid), f"unknown study '{sid}' ({known_hint(sid, known)})")
                 continue
             for j, cid in enumerate(ids):
                 if cid not in concepts[sid]:
-                    add((*base, "concepts", sid, j), f"unknown concept '{cid}' in study '{sid}'")
+                    add(
+                        (*base, "concepts", sid, j),
+                        f"unknown concept '{cid}' in study '{sid}' "
+                        f"({known_hint(cid, concepts[sid])})",
+                    )
         if not con.study_specific and len(con.concepts) < 2:
             add(
                 (*base, "concepts"),
@@ -271,9 +304,16 @@ def _synthesis_references(
                 if sid in broken:
                     continue
                 if sid not in evidence:
-                    add((*rpath, "evidence", m), f"unknown study '{sid}' in '{ref}'")
+                    add(
+                        (*rpath, "evidence", m),
+                        f"unknown study '{sid}' in '{ref}' ({known_hint(sid, known)})",
+                    )
                 elif eid not in evidence[sid]:
-                    add((*rpath, "evidence", m), f"unknown evidence '{eid}' in study '{sid}'")
+                    add(
+                        (*rpath, "evidence", m),
+                        f"unknown evidence '{eid}' in study '{sid}' "
+                        f"({known_hint(eid, evidence[sid])})",
+                    )
                 elif sid not in rel.studies:
                     add((*rpath, "evidence", m), f"'{ref}' is not from {a} or {b}")
             if rel.type == "refute" and not {a, b} <= cited:

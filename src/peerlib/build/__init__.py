@@ -14,9 +14,18 @@ process pool), :mod:`~peerlib.build.worker` (one papermill run, in a worker),
 :mod:`~peerlib.build.commit` (files into place, manifest updated; pruning; the check's
 comparison) and :mod:`~peerlib.build.lock`.
 
->>> project = Project.resolve("figures.toml", out="/tmp/figs", build_dir="/tmp/work")
->>> project.config.name, project.out.as_posix(), project.work.as_posix()
-('figures.toml', '/tmp/figs', '/tmp/work')
+Where a build reads and writes, by default (:meth:`Project.resolve`): the corpus's own
+``figures.toml`` if it has one, else peerlib's (every figure, with the notebooks shipped in the
+package); artifacts into ``<corpus>/figures`` (for the bundled review in a source checkout, the
+repository's ``figures/``); build state (executed notebooks, logs, staging) in
+``<out>/.peerlib-build``, which ignores itself in git. Nothing is written into the package, or
+into the repository when another corpus is built.
+
+>>> project = Project.resolve(data="my-review")
+>>> project.config == DEFAULT_CONFIG, project.out.name, project.work.relative_to(project.out)
+(True, 'figures', PosixPath('.peerlib-build'))
+>>> project.out == Path("my-review", "figures").resolve()
+True
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from .config import CONFIG_NAME, BuildConfigError, expand, load_config, select
 from .execute import Progress, execute_all
 from .lock import OUT_LOCK_NAME, WORK_LOCK_NAME, locked
 from .manifest import MANIFEST_NAME, Manifest
+from .notebooks import DEFAULT_CONFIG, PACKAGE, check_parameters
 from .plan import Plan, plan_runs
 from .results import BuildResult, FailureKind, RunFailure
 
@@ -45,19 +55,34 @@ __all__ = [
     "RunFailure",
     "build",
     "check",
+    "default_out",
     "find_config",
 ]
 
 PathLike = str | os.PathLike[str]
 
 
-def find_config(start: Path | None = None) -> Path:
-    """``figures.toml`` in ``start`` (default: the working folder) or the nearest parent."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
-    raise BuildConfigError(f"no {CONFIG_NAME} in {here} or any folder above it")
+#: The build state's folder inside the output folder.
+WORK_NAME = ".peerlib-build"
+
+
+def find_config(data: Path) -> Path:
+    """The build file for corpus ``data``: its own ``figures.toml``, else peerlib's."""
+    own = data / CONFIG_NAME
+    return own if own.is_file() else DEFAULT_CONFIG
+
+
+def default_out(data: Path) -> Path:
+    """Where a corpus's figures go by default: ``<corpus>/figures``; for the bundled review,
+    the repository's ``figures/`` (source checkout) or nowhere (installed: ``--out`` needed)."""
+    bundled = corpus_files.corpus_root(None).resolve()
+    if data != bundled:
+        return data / "figures"
+    if bundled.is_relative_to(PACKAGE):
+        raise BuildConfigError(
+            "--out is required: the bundled review is inside the installed peerlib package"
+        )
+    return bundled.parent / "figures"
 
 
 @dataclass(frozen=True)
@@ -65,9 +90,9 @@ class Project:
     """Where a build reads and writes. All paths absolute.
 
     ``config`` is the build file and ``root`` its folder (notebook paths in it are relative to
-    it); ``data`` the corpus; ``out`` the artifacts and ``manifest.json``; ``work`` the executed
-    notebooks, logs and staging; ``sources`` the folder whose files stand for "peerlib" in the
-    cache keys.
+    it, or ``peerlib:...``); ``data`` the corpus; ``out`` the artifacts and ``manifest.json``;
+    ``work`` the executed notebooks, logs and staging; ``sources`` the folder whose files stand
+    for "peerlib" in the cache keys.
     """
 
     config: Path
@@ -87,19 +112,18 @@ class Project:
         build_dir: PathLike | None = None,
         sources: PathLike | None = None,
     ) -> Project:
-        """Fill in the defaults: ``figures.toml`` here or above; the bundled review;
-        ``<root>/figures``; ``<root>/build``; the installed package."""
-        config_path = (Path(config) if config is not None else find_config()).resolve()
-        root = config_path.parent
+        """Fill in the defaults: the bundled review; the corpus's ``figures.toml`` or
+        peerlib's; :func:`default_out`; ``<out>/.peerlib-build``; the installed package."""
+        data_path = corpus_files.corpus_root(data).resolve()
+        config_path = (Path(config) if config is not None else find_config(data_path)).resolve()
+        out_path = (Path(out) if out is not None else default_out(data_path)).resolve()
         return cls(
             config=config_path,
-            root=root,
-            data=corpus_files.corpus_root(data).resolve(),
-            out=(Path(out) if out is not None else root / "figures").resolve(),
-            work=(Path(build_dir) if build_dir is not None else root / "build").resolve(),
-            sources=(
-                Path(sources) if sources is not None else Path(__file__).resolve().parents[1]
-            ).resolve(),
+            root=config_path.parent,
+            data=data_path,
+            out=out_path,
+            work=(Path(build_dir) if build_dir is not None else out_path / WORK_NAME).resolve(),
+            sources=(Path(sources) if sources is not None else PACKAGE).resolve(),
         )
 
 
@@ -168,9 +192,15 @@ def _run(
     say: Progress = progress or (lambda line: None)
     p = project if project is not None else Project.resolve()
     if not (p.data / corpus_files.STUDIES_DIR).is_dir():
+        _validate(p.data)  # says what to pass instead
         raise BuildConfigError(f"{p.data} is not a corpus folder (it has no studies/)")
-    all_runs = expand(load_config(p.config), p.data)
+    try:
+        all_runs = expand(load_config(p.config), p.data)
+    except BuildConfigError:
+        _validate(p.data)  # a corpus the build cannot read: the validator says why
+        raise
     runs = select(all_runs, only)
+    check_parameters(runs, p.root, p.config)
     committed = p.out / MANIFEST_NAME
     work = p.work / "check" if checking else p.work
     target = work / "figures" if checking else p.out
@@ -179,11 +209,15 @@ def _run(
         plans = plan_runs(runs, p.root, p.data, target, Manifest.load(committed), p.sources, force)
         result.skipped = [q.run.name for q in plans if q.error is None and q.reason is None]
         result.planned = {q.run.name: q.reason for q in plans if q.error is None and q.reason}
+        if result.planned:
+            _validate(p.data)
         result.failed = [_setup_failure(q) for q in plans if q.error is not None]
         result.seconds = time.monotonic() - started
         return result
-    folders = [(work, WORK_LOCK_NAME)] + ([] if checking else [(p.out, OUT_LOCK_NAME)])
+    # the output folder first: its build state (<out>/.peerlib-build) lives inside it
+    folders = ([] if checking else [(p.out, OUT_LOCK_NAME)]) + [(work, WORK_LOCK_NAME)]
     with locked(folders) as notes:
+        _ignored_by_git(p.work)
         for note in notes:
             say(note)
         if checking:
@@ -198,12 +232,14 @@ def _run(
                 result.failed.append(_setup_failure(q))
                 say(f"FAILED  {q.run.name}: {q.error}")
         if todo:
+            _validate(p.data)  # every problem of the corpus, before any notebook runs
             what = f"{len(todo)} of {len(plans)} run{'s' if len(plans) != 1 else ''}"
             workers = min(jobs or os.cpu_count() or 1, len(todo))
             say(f"building {what} ({workers} job{'s' if workers != 1 else ''})")
             execute_all(
                 todo,
                 root=p.root,
+                display_root=p.out.parent,
                 data=p.data,
                 out=target,
                 work=work,
@@ -233,3 +269,24 @@ def _setup_failure(plan: Plan) -> RunFailure:
     return RunFailure(
         plan.run.name, plan.run.notebook, plan.run.parameters, "setup", plan.error or ""
     )
+
+
+def _validate(data: Path) -> None:
+    """Raise :class:`~peerlib.validation.CorpusError` with every problem of the corpus.
+
+    Only called when something is to run (or cannot be read): a build with nothing to do
+    never loads pydantic or pandas."""
+    from ..loading import validate
+    from ..validation import CorpusError
+
+    problems = validate(data)
+    if problems:
+        raise CorpusError(problems)
+
+
+def _ignored_by_git(work: Path) -> None:
+    """Create the build-state folder with a ``.gitignore`` that ignores all of it."""
+    work.mkdir(parents=True, exist_ok=True)
+    ignore = work / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("# peerlib build state: executed notebooks, logs, staging\n*\n")

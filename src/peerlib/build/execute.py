@@ -12,7 +12,9 @@ from pathlib import Path
 
 from .. import _atomic
 from .commit import commit, move
+from .live import LiveProgress
 from .manifest import Manifest
+from .notebooks import notebook_path
 from .plan import Plan
 from .results import BuildResult, RunFailure
 from .worker import Job, Outcome, RunError, execute, init_worker, worker_environment
@@ -26,6 +28,7 @@ def execute_all(
     todo: Sequence[Plan],
     *,
     root: Path,
+    display_root: Path,
     data: Path,
     out: Path,
     work: Path,
@@ -35,7 +38,8 @@ def execute_all(
     result: BuildResult,
     say: Progress,
 ) -> None:
-    """Run every plan of ``todo``; record what was built or failed in ``result``."""
+    """Run every plan of ``todo``; record what was built or failed in ``result``. Executed
+    notebooks show paths relative to ``display_root`` (the output folder's parent)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -48,7 +52,7 @@ def execute_all(
         run = plan.run
         jobs[run.name] = Job(
             name=run.name,
-            notebook=root / run.notebook,
+            notebook=notebook_path(root, run.notebook),
             parameters=dict(run.parameters),
             data_dir=data,
             staging=work / "staging" / run.name,
@@ -56,9 +60,9 @@ def execute_all(
             timeout=run.timeout,
             kernel_name=kernel_name,
             notebook_display=run.notebook,
-            data_display=relative_display(data, root, "<data>"),
-            out_display=relative_display(out, root, "<out>") + "/" + run.name,
-            executed_display=relative_display(work, root, "<build>")
+            data_display=relative_display(data, display_root, "<data>"),
+            out_display=relative_display(out, display_root, "<out>") + "/" + run.name,
+            executed_display=relative_display(work, display_root, "<build>")
             + f"/notebooks/{run.name}.ipynb",
         )
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -66,8 +70,12 @@ def execute_all(
     plans = {p.run.name: p for p in todo}
     done = 0
 
+    live = say if isinstance(say, LiveProgress) else None
+
     def finish(name: str, outcome: Outcome) -> None:
         nonlocal done
+        if live is not None:
+            live.finished(name)
         plan, job = plans[name], jobs[name]
         done += 1
         timings[name] = outcome.seconds
@@ -103,6 +111,8 @@ def execute_all(
         died = []
         try:
             futures = {pool.submit(execute, jobs[name]): name for name in names}
+            if live is not None:  # the pool starts them in this order, `size` at a time
+                live.queued(names, size)
             for future in as_completed(futures):
                 name = futures[future]
                 try:

@@ -104,14 +104,21 @@ def match_inputs(data: Path, patterns: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+#: Package data a run's key covers on its own terms: its notebook (``notebook_sha256``) and
+#: its entry in the build file; a change to another notebook does not rebuild it.
+KEYED_APART = frozenset({"notebooks", "figures.toml"})
+
+
 def tree_digest(root: Path, hasher: Hasher) -> str:
     """One hash over every file under ``root`` (relative path and content): code, fonts and
-    any other package data; caches and hidden files (editor swap files...) excluded."""
+    any other package data; caches, hidden files (editor swap files...) and the notebooks and
+    build file (:data:`KEYED_APART`) excluded."""
     files = {}
     for path in root.rglob("*"):
         rel = path.relative_to(root)
         if (
             path.is_file()
+            and rel.parts[0] not in KEYED_APART
             and "__pycache__" not in rel.parts
             and not any(part.startswith(".") for part in rel.parts)
             and path.suffix not in {".pyc", ".pyo"}

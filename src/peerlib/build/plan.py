@@ -9,6 +9,7 @@ from pathlib import Path
 from .config import Run
 from .keys import Hasher, digest, environment_digest, match_inputs, notebook_digest, tree_digest
 from .manifest import Manifest, RunRecord
+from .notebooks import missing_hint, notebook_path
 
 __all__ = ["BUILD_FORMAT", "Plan", "plan_runs"]
 
@@ -47,9 +48,12 @@ def plan_runs(
         plans.append(plan)
         if run.notebook not in notebooks:
             try:
-                notebooks[run.notebook] = notebook_digest(root / run.notebook)
+                notebooks[run.notebook] = notebook_digest(notebook_path(root, run.notebook))
             except (OSError, ValueError) as error:
-                notebooks[run.notebook] = f"cannot read notebook {run.notebook}: {error}"
+                notebooks[run.notebook] = (
+                    f"cannot read notebook {run.notebook}: {error}"
+                    + missing_hint(root, run.notebook)
+                )
         nb = notebooks[run.notebook]
         if isinstance(nb, str):
             plan.error = nb
