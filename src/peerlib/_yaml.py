@@ -38,6 +38,8 @@ from typing import Any
 
 import yaml
 
+from ._yaml_hints import explain
+
 try:  # libyaml is ten times faster; PyYAML wheels ship it, source builds may not.
     _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -239,7 +241,8 @@ def parse(text: str) -> Document:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(p for p in (err.context, err.problem) if p)
-        raise YamlError(line, f"not valid YAML: {what}") from None
+        line, hint = explain(text, err, line)  # plain words for the usual causes
+        raise YamlError(line, f"not valid YAML: {what}{hint}") from None
     except yaml.YAMLError as err:  # pragma: no cover - libyaml marks every error it raises
         raise YamlError(1, f"not valid YAML: {' '.join(str(err).split())}") from None
     finally:

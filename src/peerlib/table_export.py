@@ -12,6 +12,7 @@ change the table's structure.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -262,7 +263,7 @@ def to_latex(
 
 def save_table(
     df: pd.DataFrame,
-    stem: Path,
+    stem: str | os.PathLike[str],
     formats: Sequence[str] = TABLE_FORMATS,
     *,
     caption: str | None = None,
@@ -275,7 +276,7 @@ def save_table(
     df
         The table; its index is not written.
     stem
-        The path without suffix: ``out/similarity`` writes ``out/similarity.csv`` etc. (a dot
+        The path without suffix (a string or a path): ``out/similarity`` writes ``out/similarity.csv`` etc. (a dot
         in the stem's name is kept: ``table.v2`` becomes ``table.v2.csv``). Missing folders
         are made.
     formats
@@ -302,7 +303,7 @@ def save_table(
     >>> from peerlib import load_corpus
     >>> from peerlib.comparison import study_similarity
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     paths = save_table(study_similarity(load_corpus()), Path(folder) / "similarity")
+    ...     paths = save_table(study_similarity(load_corpus()), f"{folder}/similarity")
     ...     [p.name for p in paths]
     ['similarity.csv', 'similarity.md', 'similarity.tex']
     """
@@ -312,6 +313,7 @@ def save_table(
             f"unknown table format(s) {', '.join(map(repr, unknown))}; "
             f"valid: {', '.join(TABLE_FORMATS)}"
         )
+    stem = Path(stem)
     written = []
     for fmt in dict.fromkeys(formats):
         path = stem.with_name(f"{stem.name}.{fmt}")

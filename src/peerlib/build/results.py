@@ -16,6 +16,10 @@ __all__ = ["BuildResult", "FailureKind", "RunFailure", "shown"]
 FailureKind = Literal["cell", "timeout", "kernel-start", "kernel-died", "error", "setup"]
 
 
+#: Lines of an error message a failure summary shows (a CorpusError lists its problems).
+MESSAGE_LINES = 12
+
+
 def shown(path: Path) -> str:
     """``path`` relative to the working folder when inside it, else absolute."""
     try:
@@ -43,17 +47,23 @@ class RunFailure:
         """Several lines: run, notebook and parameters; cell; error; files to open.
 
         >>> print(RunFailure("seminar", "notebooks/05.ipynb", {"study": "x"}, "cell",
-        ...                  "ValueError: boom", cell=3, cell_source="check()").describe())
+        ...                  "CorpusError: 1 problem:\\na.yaml:3: id: bad", cell=3,
+        ...                  cell_source="check()").describe())
         seminar: notebooks/05.ipynb with study="x"
           cell 3: check()
-          ValueError: boom
+          CorpusError: 1 problem:
+            a.yaml:3: id: bad
         """
         params = ", ".join(f"{k}={json.dumps(v)}" for k, v in self.parameters.items())
         lines = [f"{self.name}: {self.notebook}" + (f" with {params}" if params else "")]
         if self.cell is not None:
             lines.append(f"  cell {self.cell}: {self.cell_source or '(empty)'}")
         message = self.message.strip().splitlines() or [""]
-        lines.append(f"  {message[0]}" + (" [...]" if len(message) > 1 else ""))
+        lines.append(f"  {message[0]}")
+        lines += [f"    {line}" for line in message[1:MESSAGE_LINES]]
+        if len(message) > MESSAGE_LINES:
+            more = len(message) - MESSAGE_LINES
+            lines.append(f"    ... and {more} more line{'s' if more != 1 else ''}")
         if self.kind == "kernel-start":
             lines.append(f"  the kernel failed to start ({self.attempts} attempts)")
         if self.executed is not None:

@@ -37,6 +37,9 @@ KERNEL_START_ATTEMPTS = 2
 _TIME_FIELDS = ("start_time", "end_time", "duration")
 #: Altair's HTML output names its <div> with a random uuid, in every displayed chart.
 _ALTAIR_DIV = re.compile(r"altair-viz-[0-9a-f]{32}")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: Where IPython's traceback names the failing line of the cell being run.
+_CELL_LINE = re.compile(r"Cell In\s*\[\d*\],\s*line (\d+)")
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def _attempt(job: Job) -> RunError | None:
     except PapermillExecutionError as exc:
         cell = _source_index(job.notebook, exc.cell_index)
         message = f"{exc.ename}: {exc.evalue}" if exc.evalue else str(exc.ename)
-        return RunError("cell", message, cell, _first_line(exc.source))
+        return RunError("cell", message, cell, failing_line(exc.source, exc.traceback))
     except Exception as exc:
         if state["cell"] is None:
             return RunError("kernel-start", _describe(exc))
@@ -331,6 +334,23 @@ def _discard_kernel() -> None:
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def failing_line(source: Any, traceback: Any) -> str:
+    """The line of a cell that raised, read from IPython's traceback (``Cell In[3], line 2``);
+    the cell's first line when the traceback does not say.
+
+    >>> failing_line("import peerlib\\nx = 1\\nboom()", ["\\x1b[0;32mCell In[3], line 3\\x1b[0m"])
+    'boom()'
+    """
+    lines = ("".join(source) if isinstance(source, list) else str(source or "")).splitlines()
+    text = _ANSI.sub("", "\n".join(str(t) for t in traceback or []))
+    match = _CELL_LINE.search(text)
+    if match is not None and 0 < int(match.group(1)) <= len(lines):
+        line = lines[int(match.group(1)) - 1].strip()
+        if line:
+            return line
+    return _first_line(source)
 
 
 def _first_line(source: Any) -> str:
