@@ -27,8 +27,8 @@ def test_fixture_is_valid(mini: Path) -> None:
 def test_invalid_yaml(mini: Path) -> None:
     f = mini / "studies" / "alpha.yaml"
     replace(f, 'title: "Peer workers and disclosure"', 'title: "Peer workers: [unclosed')
-    [p] = problems(mini)
-    assert p.startswith(f"{f}:7: (document): not valid YAML:")
+    [p] = problems(mini)  # the line where the quote opened, not the one libyaml stopped at
+    assert p.startswith(f"{f}:6: (document): not valid YAML:")
 
 
 def test_empty_file(mini: Path) -> None:
@@ -257,4 +257,139 @@ def test_theme_parents_must_not_form_a_cycle(mini: Path) -> None:
     assert problems(mini) == [
         f"{f}:28: themes[0].parent: theme 'sharing' is its own ancestor (parents form a cycle)",
         f"{f}:33: themes[1].parent: theme 'limits' is its own ancestor (parents form a cycle)",
+    ]
+
+
+# ------------------------------------------------------------- hints (issue 10, item 3)
+
+
+def test_known_list_is_complete_or_counted_and_suggests_the_closest(mini: Path) -> None:
+    # the right id used to be cut from "known: ..." (first 8 only, no ellipsis)
+    f = mini / "studies" / "alpha.yaml"
+    extra = "".join(
+        f'  - {{id: c{n:02d}, label: "C", kind: actor, definition: "D."}}\n' for n in range(30)
+    )
+    replace(f, "relations:\n", extra + "relations:\n")
+    replace(f, "target: trust, type: produces", "target: c29x, type: produces")
+    [p] = problems(mini)
+    assert p == (
+        f"{f}:69: relations[1].target: unknown concept 'c29x' (known: boundary, c00, c01, c02, "
+        "c03, c04, c05, c06, c07, c08, c09, c10, c11, c12, c13, c14, c15, c16, c17, c18, "
+        "and 14 more; did you mean 'c29'?)"
+    )
+
+
+def test_a_theme_that_is_its_own_parent_gets_one_line(mini: Path) -> None:
+    f = mini / "studies" / "alpha.yaml"
+    replace(
+        f,
+        "    concepts: [disclosure, boundary]\n",
+        "    concepts: [disclosure, boundary]\n    parent: limits\n",
+    )
+    assert problems(mini) == [
+        f"{f}:32: themes[1].parent: theme 'limits' cannot be its own parent "
+        "(name another theme, or null)"
+    ]
+
+
+def test_a_quoted_year_says_to_remove_the_quotes(mini: Path) -> None:
+    f = mini / "studies" / "alpha.yaml"
+    replace(f, "  year: 2020", '  year: "2020"')
+    assert problems(mini) == [
+        f"{f}:5: citation.year: 'year' must be a whole number, not '2020' "
+        "(write 2020 without quotes)"
+    ]
+
+
+def test_a_number_where_text_belongs_says_to_quote_it(mini: Path) -> None:
+    f = mini / "studies" / "alpha.yaml"
+    replace(f, '  country: "Testland"', "  country: 1984")
+    assert problems(mini) == [
+        f"{f}:13: context.country: 'country' must be text, not 1984 (write it in quotes: \"1984\")"
+    ]
+
+
+def test_an_unquoted_volume_is_read_as_its_digits(mini: Path) -> None:
+    # documented in data/README.md: volume, issue, pages and page are labels
+    assert load_corpus(mini).studies.set_index("study_id").at["alpha", "volume"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "hint"),
+    [
+        (
+            '  venue: "Journal of Fixtures"',
+            '\tvenue: "Journal of Fixtures"',
+            7,
+            "the line is indented with a tab: indent with spaces only",
+        ),
+        (
+            'title: "Peer workers and disclosure"',
+            "title: “Peer workers: disclosure”",
+            6,
+            "the line has typographic quotes (“ ” ‘ ’), which YAML does not read as quotes: "
+            "type straight quotes \" or ' instead",
+        ),
+        (
+            '  venue: "Journal of Fixtures"',
+            '   venue: "Journal of Fixtures"',
+            7,
+            "check this line's indentation against the lines above: the keys of one mapping, "
+            "and the '- ' of the items of one list, start in the same column",
+        ),
+        (
+            'title: "Peer workers and disclosure"',
+            'title: "Peer workers and disclosure',
+            6,
+            "the quote opened on line 6 is not closed on that line: end the text with the same "
+            "quote",
+        ),
+        (
+            'text: "Some things I keep to myself."',
+            'text: "Some things I keep to myself.',
+            44,
+            "the quote opened on line 44 is not closed on that line: end the text with the same "
+            "quote",
+        ),
+        (
+            'title: "Peer workers and disclosure"',
+            "title: Peer workers: disclosure",
+            6,
+            "a value holding ': ' must be in quotes, e.g. title: \"Peer work: a study\"",
+        ),
+    ],
+    ids=["tab", "smart-quotes", "indentation", "unclosed-quote", "unclosed-at-end", "colon"],
+)
+def test_yaml_syntax_errors_say_the_cause_in_plain_words(
+    mini: Path, old: str, new: str, line: int, hint: str
+) -> None:
+    f = mini / "studies" / "alpha.yaml"
+    replace(f, old, new)
+    [p] = problems(mini)
+    assert p.startswith(f"{f}:{line}: (document): not valid YAML: ")
+    assert p.endswith(f"; {hint}")
+
+
+# ------------------------------------------------------ file names (issue 10, item 6)
+
+
+def test_synthesis_yml_is_read_like_synthesis_yaml(mini: Path) -> None:
+    (mini / "synthesis.yaml").rename(mini / "synthesis.yml")
+    assert validate(mini) == []
+    assert load_corpus(mini).construct_ids == ["disclosure", "mutuality", "trust"]
+
+
+def test_a_study_file_or_the_studies_folder_says_what_to_pass(mini: Path) -> None:
+    study = mini / "studies" / "alpha.yaml"
+    assert problems(study) == [
+        f"{study}:1: (folder): this is a study file: pass the review folder, the one holding "
+        "studies/ (mini)"
+    ]
+    assert problems(mini / "studies") == [
+        f"{mini / 'studies'}:1: (folder): this is a review's studies/ folder: pass the review "
+        "folder instead (mini)"
+    ]
+    assert problems(mini / "synthesis.yaml") == [
+        f"{mini / 'synthesis.yaml'}:1: (folder): this is the synthesis file: pass the folder "
+        "holding it (mini)"
     ]

@@ -46,11 +46,15 @@ def explain(text: str, error: Any, line: int) -> tuple[int, str]:
             "; the line has typographic quotes (“ ” ‘ ’), which YAML does not read as quotes: "
             "type straight quotes \" or ' instead"
         )
-    if "quoted scalar" in context and opened is not None:
-        start = opened.line + 1
+    start = opened.line + 1 if "quoted scalar" in context and opened is not None else None
+    if start is None and _unbalanced(here):
+        start = line
+    elif start is None and line > 1 and _unbalanced(lines[line - 2]):
+        start = line - 1  # a quote left open runs on into this line, where libyaml stops
+    if start is not None:
         return start, (
-            f"; the quote opened on line {start} is never closed: end the text with the same "
-            "quote on that line"
+            f"; the quote opened on line {start} is not closed on that line: end the text with "
+            "the same quote"
         )
     if "mapping values are not allowed" in problem:
         return line, (
@@ -62,3 +66,9 @@ def explain(text: str, error: Any, line: int) -> tuple[int, str]:
             "mapping, and the '- ' of the items of one list, start in the same column"
         )
     return line, ""
+
+
+def _unbalanced(line: str) -> bool:
+    """Whether a line opens a double-quoted text it does not close (comments aside)."""
+    quotes = line.replace('\\"', "").count('"')
+    return quotes % 2 == 1 and "#" not in line.split('"', 1)[0]
