@@ -40,6 +40,7 @@ CORPUS = (
 FAIL = (
     'data_dir = ""\nout_dir = ""\nanswer = 0',
     "from pathlib import Path\nPath(out_dir, 'partial.txt').write_text('half done')",
+    "# the summary quotes the line that raised, not the cell's first line\n"
     "raise ValueError(f'boom {answer}')",
 )
 SLOW = ('data_dir = ""\nout_dir = ""', "import time\ntime.sleep(60)")

@@ -32,7 +32,8 @@ def test_doi_may_be_null_or_left_out(mini: Path) -> None:
     edit(mini / "studies" / "beta.yaml", "  doi:", "  # doi:")
     assert validate(mini) == []
     studies = load_corpus(mini).studies.set_index("study_id")
-    assert pd.isna(studies.at["alpha", "doi"]) and pd.isna(studies.at["beta", "doi"])
+    assert pd.isna(studies.at["alpha", "doi"])
+    assert pd.isna(studies.at["beta", "doi"])
 
 
 def test_a_locator_is_a_section_a_page_an_offset_or_several(mini: Path) -> None:

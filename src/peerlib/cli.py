@@ -70,7 +70,11 @@ def _validate(args: argparse.Namespace) -> int:
         corpus = load_corpus(root)
     except CorpusError as err:
         return _problems(err, root)
-    print(f"{root}: valid ({len(corpus.studies)} studies, {len(corpus.constructs)} constructs)")
+    studies, constructs = len(corpus.studies), len(corpus.constructs)
+    print(
+        f"{root}: valid ({studies} stud{'y' if studies == 1 else 'ies'}, "
+        f"{constructs} construct{'' if constructs == 1 else 's'})"
+    )
     if not args.quiet:
         print(corpus_summary(corpus).to_string(index=False))
     return 0

@@ -53,6 +53,7 @@ __all__ = [
     "FailureKind",
     "Project",
     "RunFailure",
+    "WORK_NAME",
     "build",
     "check",
     "default_out",
