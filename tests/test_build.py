@@ -538,7 +538,13 @@ def test_runs_sharing_a_warm_kernel_start_from_a_fresh_namespace(project: Path, 
         encoding="utf-8",
     )
     result = build(
-        Project.resolve(project / "figures.toml", data=mini, sources=project / "src"),
+        Project.resolve(
+            project / "figures.toml",
+            data=mini,
+            out=project / "figures",
+            build_dir=project / "build",
+            sources=project / "src",
+        ),
         jobs=1,
         progress=None,
     )

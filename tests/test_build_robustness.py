@@ -24,7 +24,19 @@ KILLER = ('data_dir = ""\nout_dir = ""', "import os, signal\nos.kill(os.getppid(
 
 
 def _cli(root: Path, data: Path, *extra: str) -> list[str]:
-    return [*PEERLIB, "build", "--config", str(root / "figures.toml"), "--data", str(data), *extra]
+    return [
+        *PEERLIB,
+        "build",
+        "--config",
+        str(root / "figures.toml"),
+        "--data",
+        str(data),
+        "--out",
+        str(root / "figures"),
+        "--build-dir",
+        str(root / "build"),
+        *extra,
+    ]
 
 
 def _wait_for(predicate: object, seconds: float = 60) -> None:

@@ -51,7 +51,18 @@ def test_bare_peerlib_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["init"], ["validate"], ["quotes"], ["build"], ["export"], ["export", "ris"], ["schema"]],
+    [
+        [],
+        ["init"],
+        ["validate"],
+        ["quotes"],
+        ["build"],
+        ["export"],
+        ["export", "ris"],
+        ["export", "qdpx"],
+        ["import"],
+        ["schema"],
+    ],
     ids=lambda a: " ".join(a) or "peerlib",
 )
 def test_help_is_plain_text(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -146,7 +157,7 @@ def test_export_bibtex_and_ris(mini: Path, tmp_path: Path) -> None:
     )
     edit(mini / "studies" / "beta.yaml", "  doi:", "  # doi:")
     out = tmp_path / "refs.bib"
-    assert main(["-q", "export", "bibtex", str(mini), "-o", str(out)]) == 0
+    assert main(["-q", "export", "bibtex", str(out), "--data", str(mini)]) == 0
     library = bibtexparser.parse_string(out.read_text(encoding="utf-8"))
     entries = {e.key: e for e in library.entries}
     assert sorted(entries) == ["alpha", "beta", "gamma"]
@@ -157,7 +168,7 @@ def test_export_bibtex_and_ris(mini: Path, tmp_path: Path) -> None:
     assert "doi" not in entries["beta"].fields_dict
 
     out = tmp_path / "refs.ris"
-    assert main(["-q", "export", "ris", str(mini), "-o", str(out)]) == 0
+    assert main(["-q", "export", "ris", str(out), "--data", str(mini)]) == 0
     refs = rispy.loads(out.read_text(encoding="utf-8"))
     assert [r["id"] for r in refs] == ["alpha", "beta", "gamma"]
     assert refs[0]["authors"] == ["Alpha, A.", "Beta, B."]

@@ -64,10 +64,10 @@ def test_a_paraphrase_is_shown_as_such_and_never_counted_as_an_excerpt(mini: Pat
     excerpts = construct_evidence(corpus, "disclosure").set_index("evidence_id")
     assert excerpts.at["e2", "locator"] == "Sharing my story (paraphrase, not verbatim)"
     assert excerpts.at["e1", "locator"] == "Sharing my story, char 120"
-    # the CERQual adequacy: alpha's e2 is no longer an excerpt, and is named as a paraphrase
+    # the CERQual summary: alpha's e2 is no longer counted as an excerpt, but apart
     row = cerqual_summary(corpus).set_index("construct_id").loc["disclosure"]
-    assert row["evidence"] == 3
-    assert row["adequacy"] == "2 studies, 3 excerpts, 1 paraphrase; coverage: 2 full text"
+    assert (row["evidence"], row["paraphrases"]) == (3, 1)
+    assert pd.isna(row["adequacy"])  # a judgement: the author's, never computed
     assert source_caption(corpus, ["alpha"]) == (
         "Source: alpha (full text, 1 paraphrased excerpt). Coded with peerlib."
     )
@@ -90,5 +90,7 @@ def test_citation_only_coverage_and_coverage_notes_reach_the_outputs(mini: Path)
     assert table.at["mutuality", "coverage_notes"] == (
         "beta: Only the reference.; gamma: Abstract only."
     )
-    assert "1 citation only" in table.at["mutuality", "adequacy"]
+    assert table.at["mutuality", "evidence_kinds"] == (
+        "2 studies of unrecorded type (1 abstract only, 1 citation only)"
+    )
     assert pd.isna(table.at["trust", "coverage_notes"])

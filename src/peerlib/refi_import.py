@@ -980,6 +980,9 @@ def read_refi(path: str | os.PathLike[str]) -> ImportedCorpus:
             reader.report.gaps.append(f"synthesis.yaml: {gap}: not in {reader.path.name}")
             header += ["Still to supply (peerlib validate lists each):", f"  {gap}"]
         files["synthesis.yaml"] = _dump({"constructs": mapper.constructs}, header)
+    else:  # a review needs its synthesis file: peerlib validate says it is missing
+        gap = "synthesis.yaml: constructs (no set of codes to make them from)"
+        reader.report.gaps.append(f"{gap}: not in {reader.path.name}")
     reader.report.count("studies", imported=len(mapper.studies))
     return ImportedCorpus(files, reader.report)
 

@@ -10,7 +10,8 @@ an editor at, so that the files are checked while they are typed.
 ...     written = write_starter(Path(folder) / "my-review")
 ...     [p.relative_to(folder).as_posix() for p in written], validate(Path(folder) / "my-review")
 (['my-review/studies/smith2020.yaml', 'my-review/synthesis.yaml', \
-'my-review/schema/study.schema.json', 'my-review/schema/synthesis.schema.json'], [])
+'my-review/schema/review.schema.json', 'my-review/schema/study.schema.json', \
+'my-review/schema/synthesis.schema.json'], [])
 """
 
 from __future__ import annotations

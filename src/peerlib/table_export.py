@@ -276,9 +276,9 @@ def save_table(
     df
         The table; its index is not written.
     stem
-        The path without suffix (a string or a path): ``out/similarity`` writes ``out/similarity.csv`` etc. (a dot
-        in the stem's name is kept: ``table.v2`` becomes ``table.v2.csv``). Missing folders
-        are made.
+        The path without suffix (a string or a path): ``out/similarity`` writes
+        ``out/similarity.csv`` etc. (a dot in the stem's name is kept: ``table.v2`` becomes
+        ``table.v2.csv``). Missing folders are made.
     formats
         Any of ``"csv"`` (UTF-8, ``\\n`` line endings, full precision, missing values empty,
         text cells that a spreadsheet would run as a formula prefixed with ``'``: :func:`csv_safe`),

@@ -48,12 +48,12 @@ from .plan import Plan, plan_runs
 from .results import BuildResult, FailureKind, RunFailure
 
 __all__ = [
+    "WORK_NAME",
     "BuildConfigError",
     "BuildResult",
     "FailureKind",
     "Project",
     "RunFailure",
-    "WORK_NAME",
     "build",
     "check",
     "default_out",
