@@ -431,7 +431,7 @@ CASES = [
         "float-year",
         "year: 2019",
         "year: 2.019e3",
-        "4: citation.year: 'year' must be a whole number, not 2019.0",
+        "4: citation.year: 'year' must be a whole number, not 2019.0 (write 2019)",
     ),
     edit(
         "infinite-n",
@@ -556,7 +556,7 @@ CASES = [
         '  venue: "Fixture Studies"',
         '\tvenue: "Fixture Studies"',
         "6: (document): not valid YAML: while scanning for the next token found character that "
-        "cannot start any token",
+        "cannot start any token; the line is indented with a tab: indent with spaces only",
     ),
     edit(
         "document-is-a-list",

@@ -46,10 +46,12 @@ def explain(text: str, error: Any, line: int) -> tuple[int, str]:
             "; the line has typographic quotes (“ ” ‘ ’), which YAML does not read as quotes: "
             "type straight quotes \" or ' instead"
         )
-    start = opened.line + 1 if "quoted scalar" in context and opened is not None else None
-    if start is None and _unbalanced(here):
+    runs_off = "end of stream" in problem or "document" in problem  # a quote never closed
+    start = opened.line + 1 if "quoted scalar" in context and runs_off and opened else None
+    structure = "expected" in problem or "mapping values" in problem
+    if start is None and structure and _unbalanced(here):
         start = line
-    elif start is None and line > 1 and _unbalanced(lines[line - 2]):
+    elif start is None and structure and line > 1 and _unbalanced(lines[line - 2]):
         start = line - 1  # a quote left open runs on into this line, where libyaml stops
     if start is not None:
         return start, (

@@ -93,7 +93,8 @@ def _describe(error: Any) -> str:
         return f"{shown(value)} is not a valid id: use lower-case letters, digits and _"
     if kind in ("int_type", "int_parsing"):
         fix = ""
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+        if digits.isdigit() and (digits == "0" or not digits.startswith("0")):
             fix = f" (write {value.strip()} without quotes)"
         elif isinstance(value, float) and value.is_integer():
             fix = f" (write {int(value)})"
