@@ -32,11 +32,11 @@ _DESCRIPTION = """\
 Concept graphs, cross-study comparison and reproducible figures for qualitative evidence
 synthesis. Your own review, from an empty folder:
 
-  peerlib init my-review                        a starter review that validates
-  peerlib validate my-review                    every problem, one line each
-  peerlib quotes my-review --sources texts      every excerpt against its source text
-  peerlib build --data my-review --out figs     every figure and table
-  peerlib export bibtex my-review -o refs.bib   the reference list (or: export ris)
+  peerlib init my-review                            a starter review that validates
+  peerlib validate my-review                        every problem, one line each
+  peerlib quotes my-review --sources texts          every excerpt against its source text
+  peerlib build --data my-review --out figs         every figure and table
+  peerlib export bibtex refs.bib --data my-review   the reference list (or: export ris)
 
 Without a folder, commands work on the review bundled with peerlib."""
 
