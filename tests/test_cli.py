@@ -292,3 +292,20 @@ def test_a_live_line_per_running_run_on_a_terminal_plain_lines_otherwise(
     assert "\x1b" not in plain.stdout
     assert "running" not in plain.stdout
     assert "[1/1] built   nap" in plain.stdout
+
+
+def test_validate_complete_lists_the_gaps_of_a_synthesis(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from peerlib.cli import main
+
+    mini = Path(__file__).parent / "fixtures" / "mini"
+    assert main(["validate", "-q", str(mini)]) == 0
+    assert main(["validate", "-q", "--complete", str(mini)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{mini}/synthesis.yaml:11: constructs[0].relations[0].type: extend relation does not "
+        "say which study extends which (add extended_by: one of its two studies)",
+        f"1 gap in {mini}",
+    ]
+    assert main(["validate", "-q", "--complete"]) == 0  # the bundled review has none

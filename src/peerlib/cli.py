@@ -77,6 +77,16 @@ def _validate(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(corpus_summary(corpus).to_string(index=False))
+    if args.complete:
+        from .loading import validate
+
+        gaps = validate(root, complete=True)  # a valid corpus: everything listed is a gap
+        for gap in gaps:
+            print(gap, file=sys.stderr)
+        if gaps:
+            count = len(gaps)
+            print(f"{count} gap{'s' if count != 1 else ''} in {root}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -360,6 +370,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("validate", "check a review folder and summarise it")
     p.add_argument("path", nargs="?", help="review folder (default: the bundled review)")
+    p.add_argument(
+        "--complete",
+        action="store_true",
+        help="also list what a complete meta-ethnography accounts for and the review leaves "
+        "open (pairs sharing a construct without a translation or a reason, extends without a "
+        "direction, concepts no construct holds without a reason); exit 1 if any",
+    )
     p.set_defaults(run=_validate)
 
     p = command("quotes", "check every verbatim excerpt against the source texts")
