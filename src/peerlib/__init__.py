@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .corpus_files import corpus_root
     from .exchange import write_graph
     from .export import save_chart
-    from .graphs import study_graph, synthesis_graph
+    from .graphs import study_graph, study_graphs, synthesis_graph
     from .loading import Corpus, UnknownIdError, load_corpus, validate
     from .measures import graph_measures, study_measures, synthesis_measures, theme_bridges
     from .notebook import Outputs, pick_construct, pick_study, setup_notebook
@@ -115,6 +115,7 @@ _EXPORTS: dict[str, str] = {
     "similarity_chart": "charts",
     "source_caption": "charts",
     "study_graph": "graphs",
+    "study_graphs": "graphs",
     "study_measures": "measures",
     "study_network_chart": "charts",
     "study_similarity": "comparison",

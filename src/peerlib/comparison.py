@@ -17,10 +17,11 @@ Two counts recur and mean the same thing in every table:
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -61,26 +62,108 @@ def _text(value: Any) -> str | None:
     return None if pd.isna(value) else str(value)
 
 
-@dataclass(frozen=True)
-class _Excerpt:
+def _rows(frame: pd.DataFrame, *columns: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of these columns as plain Python values.
+
+    Iterating a pandas string column yields one boxed element at a time, which dominates the
+    cost of these tables for a large review; ``tolist`` converts each column in one go.
+    """
+    return zip(*(frame[c].tolist() for c in columns), strict=True)
+
+
+class _Excerpt(NamedTuple):
+    eid: str
     position: int  # in the study file, 0-based
     text: str
     locator: str
     verbatim: bool
 
 
-@dataclass(frozen=True)
 class _Index:
-    """Look-ups over a corpus, built once per call."""
+    """Look-ups over a corpus, built once per call, each part only when first asked for."""
 
-    studies: list[str]
-    constructs: list[str]
-    labels: dict[tuple[str, str], str]  # (study, concept) -> label
-    aligned: dict[tuple[str, str], list[str]]  # (construct, study) -> concept ids
-    relations: dict[str, list[tuple[str, str, list[str]]]]  # study -> (source, target, excerpts)
-    excerpts: dict[tuple[str, str], _Excerpt]  # (study, evidence id) -> excerpt
-    coverage: dict[str, str]  # study -> coverage
-    coverage_notes: dict[str, str]  # study -> its coverage note, when it has one
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+        self.studies = corpus.study_ids
+        self.constructs = corpus.construct_ids
+
+    @cached_property
+    def labels(self) -> dict[tuple[str, str], str]:
+        """(study, concept) -> label."""
+        return {(s, c): label for s, c, label in _rows(self._corpus.concepts, *_CONCEPT_LABEL)}
+
+    @cached_property
+    def aligned(self) -> dict[tuple[str, str], list[str]]:
+        """(construct, study) -> concept ids, in synthesis file order, each once."""
+        aligned: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for cid, sid, concept in _rows(
+            self._corpus.alignment, "construct_id", "study_id", "concept_id"
+        ):
+            if concept not in aligned[(cid, sid)]:
+                aligned[(cid, sid)].append(concept)
+        return dict(aligned)
+
+    @cached_property
+    def relations(self) -> dict[str, list[tuple[str, str, list[str]]]]:
+        """study -> its relations as (source, target, excerpts cited), in file order."""
+        cites: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for sid, rid, eid in _rows(
+            self._corpus.relation_evidence, "study_id", "relation_id", "evidence_id"
+        ):
+            cites[(sid, rid)].append(eid)
+        relations: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
+        for sid, rid, source, target in _rows(
+            self._corpus.relations, "study_id", "relation_id", "source", "target"
+        ):
+            # each excerpt once: a relation counts once per excerpt it cites
+            relations[sid].append((source, target, list(dict.fromkeys(cites[(sid, rid)]))))
+        return dict(relations)
+
+    @cached_property
+    def _touching(self) -> dict[str, dict[str, list[int]]]:
+        """study -> concept -> positions (in :attr:`relations`) of the relations touching it."""
+        out: dict[str, dict[str, list[int]]] = {}
+        for sid, relations in self.relations.items():
+            touching: dict[str, list[int]] = defaultdict(list)
+            for i, (source, target, _) in enumerate(relations):
+                touching[source].append(i)
+                if target != source:
+                    touching[target].append(i)
+            out[sid] = dict(touching)
+        return out
+
+    @cached_property
+    def excerpts(self) -> dict[tuple[str, str], _Excerpt]:
+        """(study, evidence id) -> excerpt."""
+        ev = self._corpus.evidence
+        excerpts: dict[tuple[str, str], _Excerpt] = {}
+        position: Counter[str] = Counter()
+        for sid, eid, text, section, page, offset, verbatim in zip(
+            ev["study_id"].tolist(),
+            ev["evidence_id"].tolist(),
+            ev["text"].tolist(),
+            ev["section"].mask(ev["section"].isna(), None).tolist(),
+            ev["page"].mask(ev["page"].isna(), None).tolist(),
+            ev["offset"].astype(object).mask(ev["offset"].isna(), None).tolist(),
+            ev["verbatim"].tolist(),
+            strict=True,
+        ):
+            locator = _locator(section, page, offset, bool(verbatim))
+            excerpts[(sid, eid)] = _Excerpt(eid, position[sid], text, locator, bool(verbatim))
+            position[sid] += 1
+        return excerpts
+
+    @cached_property
+    def coverage(self) -> dict[str, str]:
+        """study -> coverage."""
+        return {s: str(c) for s, c in _rows(self._corpus.studies, "study_id", "coverage")}
+
+    @cached_property
+    def coverage_notes(self) -> dict[str, str]:
+        """study -> its coverage note, when it has one."""
+        studies = self._corpus.studies
+        noted = studies[studies["coverage_note"].notna()]
+        return {s: str(n) for s, n in _rows(noted, "study_id", "coverage_note")}
 
     def concepts(self, construct: str, study: str) -> list[str]:
         """The study's concepts mapped onto the construct, in synthesis file order."""
@@ -88,7 +171,7 @@ class _Index:
 
     def studies_of(self, construct: str) -> list[str]:
         """The studies that map at least one concept onto the construct, in corpus order."""
-        return [s for s in self.studies if self.concepts(construct, s)]
+        return [s for s in self.studies if (construct, s) in self.aligned]
 
     def cited(self, construct: str, study: str) -> Counter[str]:
         """How many of the study's relations touching the construct's concepts cite each excerpt.
@@ -99,11 +182,15 @@ class _Index:
 
     def cited_by(self, study: str, concepts: Iterable[str]) -> Counter[str]:
         """How many of the study's relations touching any of ``concepts`` cite each excerpt."""
-        mapped = set(concepts)
         counts: Counter[str] = Counter()
-        for source, target, evidence in self.relations.get(study, []):
-            if source in mapped or target in mapped:
-                counts.update(dict.fromkeys(evidence, 1))
+        touching = self._touching.get(study)
+        if not touching:
+            return counts
+        hit = {i for concept in concepts for i in touching.get(concept, ())}
+        relations = self.relations[study]
+        for i in sorted(hit):  # file order, as the relations are listed
+            for excerpt in relations[i][2]:
+                counts[excerpt] += 1
         return counts
 
     def concept_labels(self, construct: str, study: str) -> str:
@@ -116,87 +203,33 @@ def _locator(section: Any, page: Any, offset: Any, verbatim: bool) -> str:
     >>> _locator("Results", None, 1234, True), _locator(None, "5", None, False)
     ('Results, char 1234', 'p. 5 (paraphrase, not verbatim)')
     """
-    parts = [] if pd.isna(section) else [str(section)]
-    parts += [] if pd.isna(page) else [f"p. {page}"]
-    parts += [] if pd.isna(offset) else [f"char {int(offset)}"]
+    parts = [str(section)] if _present(section) else []
+    parts += [f"p. {page}"] if _present(page) else []
+    parts += [f"char {int(offset)}"] if _present(offset) else []
     return ", ".join(parts) + ("" if verbatim else " (paraphrase, not verbatim)")
 
 
+def _present(value: Any) -> bool:
+    """Whether a cell holds a value: ``pd.notna`` for one cell, without its cost per call."""
+    if value is None or value is pd.NA:
+        return False
+    return not (isinstance(value, float) and math.isnan(value))
+
+
+_CONCEPT_LABEL = ("study_id", "concept_id", "label")
+
+
 def _index(corpus: Corpus) -> _Index:
-    labels = {
-        (str(s), str(c)): str(label)
-        for s, c, label in zip(
-            corpus.concepts["study_id"],
-            corpus.concepts["concept_id"],
-            corpus.concepts["label"],
-            strict=True,
-        )
-    }
-    aligned: dict[tuple[str, str], list[str]] = defaultdict(list)
-    al = corpus.alignment
-    for cid, sid, concept in zip(al["construct_id"], al["study_id"], al["concept_id"], strict=True):
-        if str(concept) not in aligned[(str(cid), str(sid))]:
-            aligned[(str(cid), str(sid))].append(str(concept))
-
-    cites: dict[tuple[str, str], list[str]] = defaultdict(list)
-    re = corpus.relation_evidence
-    for sid, rid, eid in zip(re["study_id"], re["relation_id"], re["evidence_id"], strict=True):
-        cites[(str(sid), str(rid))].append(str(eid))
-    relations: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
-    rel = corpus.relations
-    for sid, rid, source, target in zip(
-        rel["study_id"], rel["relation_id"], rel["source"], rel["target"], strict=True
-    ):
-        relations[str(sid)].append((str(source), str(target), cites[(str(sid), str(rid))]))
-
-    excerpts: dict[tuple[str, str], _Excerpt] = {}
-    position: Counter[str] = Counter()
-    ev = corpus.evidence
-    for sid, eid, text, section, page, offset, verbatim in zip(
-        ev["study_id"],
-        ev["evidence_id"],
-        ev["text"],
-        ev["section"],
-        ev["page"],
-        ev["offset"],
-        ev["verbatim"],
-        strict=True,
-    ):
-        excerpts[(str(sid), str(eid))] = _Excerpt(
-            position[str(sid)],
-            str(text),
-            _locator(section, page, offset, bool(verbatim)),
-            bool(verbatim),
-        )
-        position[str(sid)] += 1
-
-    coverage = {
-        str(s): str(c)
-        for s, c in zip(corpus.studies["study_id"], corpus.studies["coverage"], strict=True)
-    }
-    notes = {
-        str(s): str(n)
-        for s, n in zip(corpus.studies["study_id"], corpus.studies["coverage_note"], strict=True)
-        if not pd.isna(n)
-    }
-    return _Index(
-        studies=corpus.study_ids,
-        constructs=corpus.construct_ids,
-        labels=labels,
-        aligned=dict(aligned),
-        relations=dict(relations),
-        excerpts=excerpts,
-        coverage=coverage,
-        coverage_notes=notes,
-    )
+    return _Index(corpus)
 
 
 def _synthesis_citations(corpus: Corpus) -> dict[tuple[str, str], Counter[str]]:
     """(construct, study) -> how often the synthesis's study relations cite each excerpt."""
     out: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    sre = corpus.study_relation_evidence
-    for cid, sid, eid in zip(sre["construct_id"], sre["study_id"], sre["evidence_id"], strict=True):
-        out[(str(cid), str(sid))][str(eid)] += 1
+    for cid, sid, eid in _rows(
+        corpus.study_relation_evidence, "construct_id", "study_id", "evidence_id"
+    ):
+        out[(cid, sid)][eid] += 1
     return out
 
 
@@ -244,7 +277,7 @@ def construct_matrix(corpus: Corpus) -> pd.DataFrame:
     for cid in ix.constructs:
         for sid in ix.studies:
             n = len(ix.concepts(cid, sid))
-            rows.append((cid, sid, n, len(ix.cited(cid, sid)), n > 0))
+            rows.append((cid, sid, n, len(ix.cited(cid, sid)) if n else 0, n > 0))
     return _frame(
         rows,
         [
@@ -286,14 +319,12 @@ def theme_evidence(corpus: Corpus) -> pd.DataFrame:
     ix = _index(corpus)
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     tc = corpus.theme_concepts
-    for sid, tid, concept in zip(tc["study_id"], tc["theme_id"], tc["concept_id"], strict=True):
-        if str(concept) not in members[(str(sid), str(tid))]:
-            members[(str(sid), str(tid))].append(str(concept))
+    for sid, tid, concept in _rows(tc, "study_id", "theme_id", "concept_id"):
+        if concept not in members[(sid, tid)]:
+            members[(sid, tid)].append(concept)
     rows = []
-    for sid, tid, name in zip(
-        corpus.themes["study_id"], corpus.themes["theme_id"], corpus.themes["name"], strict=True
-    ):
-        concepts = members.get((str(sid), str(tid)), [])
+    for sid, tid, name in _rows(corpus.themes, "study_id", "theme_id", "name"):
+        concepts = members.get((sid, tid), [])
         rows.append((sid, tid, name, len(concepts), len(ix.cited_by(str(sid), concepts))))
     return _frame(
         rows,
@@ -341,30 +372,36 @@ def study_similarity(corpus: Corpus) -> pd.DataFrame:
     >>> list(sim.columns), len(sim) == 5 * 5
     (['study_a', 'study_b', 'shared', 'jaccard', 'overlap'], True)
     """
-    spoken: dict[str, set[str]] = {sid: set() for sid in corpus.study_ids}
-    for cid, sid in zip(
-        corpus.alignment["construct_id"], corpus.alignment["study_id"], strict=True
-    ):
-        spoken[str(sid)].add(str(cid))
-    rows = []
-    for a in corpus.study_ids:
-        for b in corpus.study_ids:
-            shared = len(spoken[a] & spoken[b])
-            union = len(spoken[a] | spoken[b])
-            smaller = min(len(spoken[a]), len(spoken[b]))
-            jaccard = shared / union if union else np.nan
-            overlap = shared / smaller if smaller else np.nan
-            rows.append((a, b, shared, jaccard, overlap))
-    return _frame(
-        rows,
-        [
-            ("study_a", _TEXT),
-            ("study_b", _TEXT),
-            ("shared", "int64"),
-            ("jaccard", "float64"),
-            ("overlap", "float64"),
-        ],
+    # a 0/1 matrix of studies x constructs spoken to; shared counts are its product with itself
+    ids = corpus.study_ids
+    row_of = {sid: i for i, sid in enumerate(ids)}
+    column_of: dict[str, int] = {}
+    cells = [
+        (row_of[sid], column_of.setdefault(cid, len(column_of)))
+        for cid, sid in _rows(corpus.alignment, "construct_id", "study_id")
+    ]
+    spoken = np.zeros((len(ids), len(column_of)), dtype=np.int64)
+    if cells:
+        rows, columns = zip(*cells, strict=True)
+        spoken[list(rows), list(columns)] = 1
+    sizes = spoken.sum(axis=1)
+    shared = spoken @ spoken.T
+    union = sizes[:, None] + sizes[None, :] - shared
+    smaller = np.minimum(sizes[:, None], sizes[None, :])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, shared / union, np.nan)
+        overlap = np.where(smaller > 0, shared / smaller, np.nan)
+    names = np.array(ids, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "study_a": np.repeat(names, len(ids)),
+            "study_b": np.tile(names, len(ids)),
+            "shared": shared.ravel().astype("int64"),
+            "jaccard": jaccard.ravel().astype("float64"),
+            "overlap": overlap.ravel().astype("float64"),
+        }
     )
+    return frame.astype({"study_a": _TEXT, "study_b": _TEXT})
 
 
 def concept_overlap(corpus: Corpus, study_a: str, study_b: str) -> pd.DataFrame:
@@ -429,13 +466,8 @@ def _study_relation_words(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
     """(construct, study) -> e.g. ``["refutational (vs moran2025)"]``, in synthesis order."""
     out: dict[tuple[str, str], list[str]] = defaultdict(list)
     sr = corpus.study_relations
-    for cid, a, b, kind, by in zip(
-        sr["construct_id"],
-        sr["study_a"],
-        sr["study_b"],
-        sr["type"],
-        sr["extended_by"],
-        strict=True,
+    for cid, a, b, kind, by in _rows(
+        sr, "construct_id", "study_a", "study_b", "type", "extended_by"
     ):
         for this, other in ((str(a), str(b)), (str(b), str(a))):
             text = _relation_word(str(kind), this, other, _text(by))
@@ -499,11 +531,12 @@ def translation_table(corpus: Corpus) -> pd.DataFrame:
         for sid in ix.studies_of(cid):
             by_relations = ix.cited(cid, sid)
             by_author = chosen_by_author.get((cid, sid), Counter())
-            candidates = sorted(
-                {*by_relations, *by_author},
-                key=lambda e: (-by_author[e], -by_relations[e], ix.excerpts[(sid, e)].position),
+            # positions are unique within a study, so the best candidate is unique
+            best = min(
+                (ix.excerpts[(sid, e)] for e in {*by_relations, *by_author}),
+                key=lambda x: (-by_author[x.eid], -by_relations[x.eid], x.position),
+                default=None,
             )
-            best = ix.excerpts[(sid, candidates[0])] if candidates else None
             rows.append(
                 (
                     cid,
@@ -559,9 +592,7 @@ def refutations(corpus: Corpus) -> pd.DataFrame:
     labels = {con["construct_id"]: con["label"] for con in _constructs(corpus)}
     first: dict[tuple[str, int, str], str] = {}
     sre = corpus.study_relation_evidence
-    for cid, pos, sid, eid in zip(
-        sre["construct_id"], sre["position"], sre["study_id"], sre["evidence_id"], strict=True
-    ):
+    for cid, pos, sid, eid in _rows(sre, "construct_id", "position", "study_id", "evidence_id"):
         first.setdefault((str(cid), int(pos), str(sid)), str(eid))
 
     def cited(cid: str, pos: int, sid: str) -> tuple[str | None, str | None]:
@@ -573,14 +604,8 @@ def refutations(corpus: Corpus) -> pd.DataFrame:
 
     rows = []
     sr = corpus.study_relations
-    for cid, pos, a, b, kind, rationale in zip(
-        sr["construct_id"],
-        sr["position"],
-        sr["study_a"],
-        sr["study_b"],
-        sr["type"],
-        sr["rationale"],
-        strict=True,
+    for cid, pos, a, b, kind, rationale in _rows(
+        sr, "construct_id", "position", "study_a", "study_b", "type", "rationale"
     ):
         if kind != "refute":
             continue
@@ -973,13 +998,7 @@ def construct_evidence(corpus: Corpus, construct_id: str) -> pd.DataFrame:
         )
     ix = _index(corpus)
     speakers = {
-        (str(s), str(e)): str(p)
-        for s, e, p in zip(
-            corpus.evidence["study_id"],
-            corpus.evidence["evidence_id"],
-            corpus.evidence["speaker"],
-            strict=True,
-        )
+        (s, e): p for s, e, p in _rows(corpus.evidence, "study_id", "evidence_id", "speaker")
     }
     rows = []
     for sid in ix.studies_of(construct_id):

@@ -24,6 +24,7 @@ for them.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ import networkx as nx
 import pandas as pd
 
 from ._tables import frame_of as _frame
-from .graphs import study_graph, synthesis_graph
+from .graphs import study_graph, study_graphs, synthesis_graph
 from .loading import Corpus, check_study_id
 
 __all__ = [
@@ -167,15 +168,25 @@ def graph_measures(
     >>> bool(m["betweenness"].between(0, 1).all())
     True
     """
+    return _frame(_measure_rows(graph, theme_parents), _MEASURES)
+
+
+def _measure_rows(
+    graph: nx.Graph, theme_parents: Mapping[str, str | None] | None
+) -> list[tuple[Any, ...]]:
+    """The rows of :func:`graph_measures`, as tuples."""
     simple = _projection(graph)
     order = {node: i for i, node in enumerate(graph.nodes)}
     n = graph.number_of_nodes()
     betweenness = nx.betweenness_centrality(simple, normalized=True) if n else {}
     community = _communities(simple, order)
+    degree = dict(graph.degree())
+    neighbours = {node: list(simple.adj[node]) for node in simple}
+    themes = {node: data.get("themes") or [] for node, data in graph.nodes(data=True)}
     rows = []
     for node, data in graph.nodes(data=True):
         if "themes" in data:
-            around = [graph.nodes[m].get("themes") or [] for m in simple.neighbors(node)]
+            around = [themes[m] for m in neighbours[node]]
             bridge: bool | None = _bridges_themes(data["themes"], around, theme_parents)
         else:
             bridge = None
@@ -183,14 +194,14 @@ def graph_measures(
             (
                 str(node),
                 data.get("label"),
-                graph.degree(node),
-                simple.degree(node) / (n - 1) if n > 1 else 0.0,
+                degree[node],
+                len(neighbours[node]) / (n - 1) if n > 1 else 0.0,
                 float(betweenness[node]),
                 community[node],
                 bridge,
             )
         )
-    return _frame(rows, _MEASURES)
+    return rows
 
 
 def _theme_parents(corpus: Corpus, study_id: str) -> dict[str, str | None]:
@@ -199,6 +210,20 @@ def _theme_parents(corpus: Corpus, study_id: str) -> dict[str, str | None]:
         str(t): None if pd.isna(p) else str(p)
         for t, p in zip(themes["theme_id"], themes["parent"], strict=True)
     }
+
+
+def _all_theme_parents(corpus: Corpus) -> dict[str, dict[str, str | None]]:
+    """study -> :func:`_theme_parents` of it, reading the themes table once."""
+    parents: dict[str, dict[str, str | None]] = defaultdict(dict)
+    themes = corpus.themes
+    for sid, tid, parent in zip(
+        themes["study_id"].tolist(),
+        themes["theme_id"].tolist(),
+        themes["parent"].tolist(),
+        strict=True,
+    ):
+        parents[sid][tid] = None if pd.isna(parent) else str(parent)
+    return parents
 
 
 def study_measures(corpus: Corpus) -> pd.DataFrame:
@@ -224,12 +249,13 @@ def study_measures(corpus: Corpus) -> pd.DataFrame:
     >>> m["study_id"].unique().tolist() == corpus.study_ids
     True
     """
-    frames = []
-    for sid in corpus.study_ids:
-        frame = graph_measures(study_graph(corpus, sid), theme_parents=_theme_parents(corpus, sid))
-        frame.insert(0, "study_id", pd.Series(sid, index=frame.index, dtype="string"))
-        frames.append(frame)
-    return _concat(frames)
+    parents = _all_theme_parents(corpus)
+    rows = [
+        (sid, *row)
+        for sid, graph in study_graphs(corpus).items()
+        for row in _measure_rows(graph, parents.get(sid, {}))
+    ]
+    return _frame(rows, [("study_id", "string"), *_MEASURES])
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

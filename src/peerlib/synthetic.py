@@ -1,0 +1,240 @@
+"""Generated reviews of any size, for scale tests and benchmarks.
+
+:func:`write_review` writes a review folder in the real format (``studies/*.yaml`` and a
+``synthesis.yaml``) that ``peerlib validate`` accepts, built from the review bundled with
+peerlib so that every study has realistic size and structure:
+
+- **studies** are copies of the five bundled studies, taken in turn (study ``i`` copies bundled
+  study ``i mod 5``, in file order), under new ids ``<source>_<i>`` (``moran2025_0004``). Each
+  copy is perturbed: its year moves by up to five years, its coverage is redrawn (about 60%
+  full text, 30% results only, 10% abstract only), and about a fifth of its relations are
+  dropped (at least one is kept), so copies of one paper differ in their graphs and counts.
+  Themes, concepts and excerpts are the source's own.
+- **constructs** are the bundled synthesis's constructs. A copy maps onto a construct when its
+  source does (in 85% of cases: the rest leave a gap in the matrix), with a random non-empty
+  subset of the source's concepts there. Each study relation of the bundled synthesis is
+  repeated between pairs of copies of its two studies (the k-th copy of one with the k-th of the
+  other, for about half of the pairs), with its type, rationale and evidence. Every 25 studies
+  add one more construct (a variant of a bundled one, drawn on by a random group of copies,
+  with a few agreements, extensions and, in a third of them, a refutation), so the construct
+  axis grows with the review too.
+
+The same ``(n_studies, seed)`` writes the same bytes on every run and machine.
+
+Examples
+--------
+>>> import tempfile
+>>> from peerlib import load_corpus
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     ids = write_review(tmp, 12, seed=1)
+...     corpus = load_corpus(tmp, jobs=1)
+>>> len(ids), corpus.study_ids == ids, ids[:2]
+(12, True, ['austin2014_01', 'austin2014_06'])
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .loading import corpus_root
+from .models import COVERAGES
+
+__all__ = ["write_review"]
+
+#: One extra construct per this many studies.
+STUDIES_PER_EXTRA_CONSTRUCT = 25
+_COVERAGE_WEIGHTS = (6, 3, 1)  # full text, results only, abstract only
+_KEEP_RELATION = 0.8
+_KEEP_MAPPING = 0.85
+_KEEP_CONCEPT = 0.8
+_REPEAT_STUDY_RELATION = 0.5
+
+Document = dict[str, Any]
+
+
+def _dump(doc: Document, path: Path) -> None:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(
+        doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+def _load(path: Path) -> Document:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as handle:
+        doc: Document = yaml.load(handle, Loader=loader)
+    return doc
+
+
+def _copy_study(source: Document, new_id: str, rng: random.Random) -> Document:
+    """A perturbed copy of a bundled study under ``new_id``."""
+    doc = dict(source)
+    doc["id"] = new_id
+    citation = dict(source["citation"])
+    citation["year"] = min(2025, max(1990, int(citation["year"]) + rng.randint(-5, 5)))
+    citation["title"] = f"{citation['title']} (synthetic copy {new_id})"
+    citation["doi"] = f"10.5555/peerlib.synthetic.{new_id}"
+    doc["citation"] = citation
+    context = dict(source["context"])
+    context["coverage"] = rng.choices(COVERAGES, weights=_COVERAGE_WEIGHTS)[0]
+    doc["context"] = context
+    relations = [r for r in source["relations"] if rng.random() < _KEEP_RELATION]
+    if not relations and source["relations"]:
+        relations = [source["relations"][0]]
+    doc["relations"] = relations
+    return doc
+
+
+def _study_ids(n_studies: int, sources: list[str]) -> list[tuple[str, str]]:
+    """(new id, source id) of every study, in file (id) order."""
+    width = max(2, len(str(n_studies)))
+    pairs = [
+        (f"{sources[i % len(sources)]}_{i + 1:0{width}d}", sources[i % len(sources)])
+        for i in range(n_studies)
+    ]
+    return sorted(pairs)
+
+
+def _mapping(concepts: list[str], copies: list[str], rng: random.Random) -> dict[str, list[str]]:
+    """Each copy that keeps the mapping -> a non-empty subset of the source's concepts."""
+    out: dict[str, list[str]] = {}
+    for copy in copies:
+        if rng.random() >= _KEEP_MAPPING:
+            continue
+        kept = [c for c in concepts if rng.random() < _KEEP_CONCEPT] or concepts[:1]
+        out[copy] = kept
+    return out
+
+
+def _renamed(refs: list[str], names: dict[str, str]) -> list[str]:
+    return [f"{names[r.split('/', 1)[0]]}/{r.split('/', 1)[1]}" for r in refs]
+
+
+def _constructs(
+    synthesis: Document,
+    copies_of: dict[str, list[str]],
+    first_excerpt: dict[str, str],
+    n_studies: int,
+    rng: random.Random,
+) -> list[Document]:
+    constructs: list[Document] = []
+    for template in synthesis["constructs"]:
+        mapped: dict[str, list[str]] = {}
+        for source, concepts in template["concepts"].items():
+            mapped.update(_mapping(list(concepts), copies_of.get(source, []), rng))
+        if not mapped:
+            continue
+        relations = []
+        for rel in template.get("relations", []):
+            a, b = rel["studies"]
+            pairs = zip(
+                [c for c in copies_of.get(a, []) if c in mapped],
+                [c for c in copies_of.get(b, []) if c in mapped],
+                strict=False,
+            )
+            for ca, cb in pairs:
+                if rng.random() < _REPEAT_STUDY_RELATION:
+                    relations.append(
+                        {
+                            **rel,
+                            "studies": [ca, cb],
+                            "evidence": _renamed(rel.get("evidence", []), {a: ca, b: cb}),
+                        }
+                    )
+        construct = {**template, "concepts": dict(sorted(mapped.items())), "relations": relations}
+        construct["study_specific"] = bool(template.get("study_specific")) or len(mapped) < 2
+        constructs.append(construct)
+
+    sources_of = {copy: source for source, copies in copies_of.items() for copy in copies}
+    for j in range(1, n_studies // STUDIES_PER_EXTRA_CONSTRUCT + 1):
+        template = rng.choice(synthesis["constructs"])
+        eligible = sorted(c for c in sources_of if sources_of[c] in template["concepts"])
+        size = min(len(eligible), rng.randint(2, max(2, n_studies // 10)))
+        group = sorted(rng.sample(eligible, size))
+        mapped = {c: list(template["concepts"][sources_of[c]]) for c in group}
+        relations = []
+        for k in range(min(3, len(group) - 1)):
+            relations.append(
+                {
+                    "studies": [group[k], group[k + 1]],
+                    "type": rng.choice(["agree", "extend"]),
+                    "rationale": "Generated: both copies report the same finding.",
+                }
+            )
+        if len(group) >= 2 and rng.random() < 1 / 3:
+            a, b = group[0], group[-1]
+            relations.append(
+                {
+                    "studies": [a, b],
+                    "type": "refute",
+                    "rationale": "Generated: the two copies are set against each other.",
+                    "evidence": [f"{a}/{first_excerpt[a]}", f"{b}/{first_excerpt[b]}"],
+                }
+            )
+        constructs.append(
+            {
+                "id": f"{template['id']}_variant_{j}",
+                "label": f"{template['label']} (variant {j})",
+                "description": "A generated variant of a bundled construct, for scale tests.",
+                "study_specific": len(group) < 2,
+                "concepts": mapped,
+                "relations": relations,
+                "finding": template.get("finding"),
+            }
+        )
+    return constructs
+
+
+def write_review(folder: str | os.PathLike[str], n_studies: int, seed: int = 0) -> list[str]:
+    """Write a valid generated review of ``n_studies`` studies into ``folder``.
+
+    Parameters
+    ----------
+    folder
+        Where to write ``studies/`` and ``synthesis.yaml``; created if missing. Existing study
+        files there are not removed.
+    n_studies
+        How many studies (at least 1).
+    seed
+        Seed of every random choice: the same seed writes the same files.
+
+    Returns
+    -------
+    list of str
+        The study ids, in file order (the order :func:`peerlib.load_corpus` reads them).
+
+    Raises
+    ------
+    ValueError
+        If ``n_studies`` is less than 1.
+    """
+    if n_studies < 1:
+        raise ValueError(f"n_studies must be at least 1, not {n_studies}")
+    rng = random.Random(seed)
+    bundled = corpus_root()
+    sources = {p.stem: _load(p) for p in sorted((bundled / "studies").glob("*.yaml"))}
+    synthesis = _load(bundled / "synthesis.yaml")
+    root = Path(folder)
+    (root / "studies").mkdir(parents=True, exist_ok=True)
+
+    ids = _study_ids(n_studies, list(sources))
+    copies_of: dict[str, list[str]] = defaultdict(list)
+    first_excerpt: dict[str, str] = {}
+    for new_id, source in ids:
+        doc = _copy_study(sources[source], new_id, rng)
+        copies_of[source].append(new_id)
+        first_excerpt[new_id] = str(doc["evidence"][0]["id"])
+        _dump(doc, root / "studies" / f"{new_id}.yaml")
+    # copies of one source in the order their relations pair them: k-th with k-th
+    for copies in copies_of.values():
+        copies.sort(key=lambda c: int(c.rsplit("_", 1)[1]))
+    constructs = _constructs(synthesis, copies_of, first_excerpt, n_studies, rng)
+    _dump({"constructs": constructs}, root / "synthesis.yaml")
+    return [new_id for new_id, _ in ids]
