@@ -19,12 +19,19 @@ import pytest
 from peerlib import UnknownIdError
 from peerlib.chart_data import (
     NO_THEME,
+    Page,
+    centrality_distribution,
     centrality_frames,
     construct_evidence_frame,
     construct_heatmap_frame,
     evidence_density_frame,
+    evidence_distribution,
+    paginate,
     short_text,
     similarity_frame,
+    similarity_neighbours,
+    similarity_order,
+    study_evidence_frame,
     study_network_frames,
     synthesis_network_frames,
 )
@@ -150,7 +157,16 @@ def test_synthesis_network_links(corpus: Corpus) -> None:
 
 
 def test_construct_heatmap_frame(corpus: Corpus) -> None:
-    frame = construct_heatmap_frame(corpus)
+    heatmap = construct_heatmap_frame(corpus)
+    frame = heatmap.cells
+    assert heatmap.studies == ["alpha", "beta", "gamma"]  # everything fits: file order
+    assert heatmap.constructs == [
+        "Using lived experience",
+        "Mutuality under professionalisation",
+        "Trust",
+    ]
+    assert heatmap.study_page == Page(1, 1, 3, 3, 0)
+    assert heatmap.construct_page.complete
     assert records(frame, "construct_id", "study_id", "concepts", "evidence", "evidence_text") == [
         ("disclosure", "alpha", 2, 3, "3"),
         ("disclosure", "beta", 1, 1, "1"),
@@ -241,7 +257,10 @@ def test_evidence_density_frame(corpus: Corpus) -> None:
 
 
 def test_construct_evidence_frame(corpus: Corpus) -> None:
-    frame = construct_evidence_frame(corpus, "mutuality")
+    bars = construct_evidence_frame(corpus, "mutuality")
+    assert bars.order == ["beta", "gamma"]
+    assert bars.page.complete
+    frame = bars.data
     assert records(frame, "study_id", "evidence", "coverage", "concepts_text", "relation") == [
         ("beta", 2, "full text", "Professional training; Mutuality", "refutational (vs gamma)"),
         ("gamma", 1, "abstract only", "Training; Mutuality", "refutational (vs beta)"),
@@ -251,7 +270,7 @@ def test_construct_evidence_frame(corpus: Corpus) -> None:
         "Professional norms erode the mutuality of peer support.",
         "Training gave them words for the mutuality they already practised.",
     ]
-    trust = construct_evidence_frame(corpus, "trust")
+    trust = construct_evidence_frame(corpus, "trust").data
     # e1 is cited by two of the relations touching trust and peer_worker, e2 by one
     assert records(trust, "study_id", "relation", "excerpt") == [
         ("alpha", "", "I tell them where I have been and they open up.")
@@ -266,3 +285,131 @@ def test_construct_evidence_frame_of_an_unknown_construct(corpus: Corpus) -> Non
 def test_short_text() -> None:
     assert short_text("abc", 3) == "abc"
     assert short_text("abcd ef", 6) == "abcd…"  # the space before the cut is dropped
+
+
+# --- what a large review's charts draw: limits, orders, pages, distributions -----------------
+# Support on the mini corpus: disclosure has 2 studies and 4 excerpts (alpha 3, beta 1),
+# mutuality 2 studies and 3 excerpts (beta 2, gamma 1), trust 1 study (alpha, 2 excerpts).
+# alpha speaks to 2 constructs with 5 excerpts, beta to 2 with 3, gamma to 1 with 1.
+
+
+def test_paginate() -> None:
+    assert paginate([1, 2, 3], 1) == ([1, 2, 3], Page(1, 1, 3, 3, 0))
+    assert paginate([1, 2, 3], 2, per_page=2) == ([3], Page(2, 2, 1, 3, 2))
+    assert paginate([], 1, per_page=2) == ([], Page(1, 1, 0, 0, 0))
+    with pytest.raises(ValueError, match=r"^page must be between 1 and 2, not 3$"):
+        paginate([1, 2, 3], 3, per_page=2)
+    with pytest.raises(ValueError, match=r"^page must be between 1 and 1, not 0$"):
+        paginate([1], 0)
+
+
+def test_construct_heatmap_frame_past_its_limits(corpus: Corpus) -> None:
+    first = construct_heatmap_frame(corpus, max_studies=2, max_constructs=2)
+    assert first.studies == ["alpha", "beta"]  # by the constructs they speak to
+    assert first.constructs == ["Using lived experience", "Mutuality under professionalisation"]
+    assert first.study_page == Page(1, 2, 2, 3, 0)
+    assert first.construct_page == Page(1, 2, 2, 3, 0)  # the first of two: the best supported
+    assert records(first.cells, "construct_id", "study_id") == [
+        ("disclosure", "alpha"),
+        ("disclosure", "beta"),
+        ("mutuality", "alpha"),
+        ("mutuality", "beta"),
+    ]
+    second = construct_heatmap_frame(corpus, page=2, max_studies=2, max_constructs=2)
+    assert second.studies == ["gamma"]
+    assert second.study_page == Page(2, 2, 1, 3, 2)
+    assert len(second.cells) == 2
+    # only the studies overflow: constructs are all drawn, ordered by support
+    wide = construct_heatmap_frame(corpus, max_studies=2)
+    assert wide.constructs[-1] == "Trust"
+    assert wide.construct_page.complete
+    with pytest.raises(ValueError, match="between 1 and 2, not 3"):
+        construct_heatmap_frame(corpus, page=3, max_studies=2)
+
+
+def test_similarity_order(corpus: Corpus) -> None:
+    # jaccard: alpha-beta 1/3, alpha-gamma 0, beta-gamma 1/2. beta is the most similar to the
+    # others (5/6), then its nearest, gamma, then alpha
+    assert similarity_order(similarity_frame(corpus)) == ["beta", "gamma", "alpha"]
+    # overlap: alpha-beta 1/2, beta-gamma 1: the same chain
+    assert similarity_order(similarity_frame(corpus, "overlap"), "overlap") == [
+        "beta",
+        "gamma",
+        "alpha",
+    ]
+
+
+def test_similarity_neighbours(corpus: Corpus) -> None:
+    near = similarity_neighbours(corpus)
+    # only studies sharing a construct; the most similar first
+    assert records(near.data, "study_id", "rank", "neighbour", "shared") == [
+        ("alpha", 1, "beta", 1),
+        ("beta", 1, "gamma", 1),
+        ("beta", 2, "alpha", 1),
+        ("gamma", 1, "beta", 1),
+    ]
+    assert near.data["jaccard"].tolist() == pytest.approx([1 / 3, 1 / 2, 1 / 3, 1 / 2])
+    page = similarity_neighbours(corpus, "overlap", neighbours=1, page=2, per_page=2)
+    assert page.order == ["gamma"]
+    assert page.page == Page(2, 2, 1, 3, 2)
+    assert records(page.data, "study_id", "rank", "neighbour") == [("gamma", 1, "beta")]
+
+
+def test_centrality_distribution(corpus: Corpus) -> None:
+    # betweenness 1.0: alpha's disclosure (practice), beta's training (context); 0 elsewhere
+    table = centrality_distribution(corpus, bins=4)
+    assert records(
+        table, "bin_start", "bin_end", "kind", "concepts", "stack_start", "stack_end"
+    ) == [
+        (0.0, 0.25, "actor", 1, 0, 1),
+        (0.0, 0.25, "practice", 2, 1, 3),
+        (0.0, 0.25, "principle", 2, 3, 5),
+        (0.0, 0.25, "outcome", 1, 5, 6),
+        (0.0, 0.25, "context", 1, 6, 7),
+        (0.75, 1.0, "practice", 1, 0, 1),
+        (0.75, 1.0, "context", 1, 1, 2),
+    ]
+
+
+def test_study_evidence_frame(corpus: Corpus) -> None:
+    # alpha's themes cover all four concepts: e1 e2 e3; beta b1 b2; gamma g1
+    assert records(study_evidence_frame(corpus), "study_id", "themes", "excerpts", "coverage") == [
+        ("alpha", 2, 3, "full text"),
+        ("beta", 1, 2, "full text"),
+        ("gamma", 1, 1, "abstract only"),
+    ]
+
+
+def test_evidence_distribution(corpus: Corpus) -> None:
+    # 3 excerpts at most, 2 bins: 2 excerpts wide, [0, 2) and [2, 4)
+    table = evidence_distribution(corpus, bins=2)
+    assert records(
+        table, "bin_start", "bin_end", "coverage", "studies", "stack_start", "stack_end"
+    ) == [
+        (0, 2, "abstract only", 1, 0, 1),
+        (2, 4, "full text", 2, 0, 2),
+    ]
+
+
+def test_construct_evidence_frame_keeps_the_studies_with_most_excerpts(corpus: Corpus) -> None:
+    top = construct_evidence_frame(corpus, "mutuality", top=1)
+    assert top.order == ["beta"]  # 2 excerpts against gamma's 1
+    assert top.page == Page(1, 1, 1, 2, 0)
+    assert top.data["excerpt"].tolist() == [
+        "Professional norms erode the mutuality of peer support."
+    ]
+
+
+def test_synthesis_network_frames_past_its_limits(corpus: Corpus) -> None:
+    fewer = synthesis_network_frames(corpus, max_constructs=2)
+    assert fewer.nodes["construct_id"].tolist() == ["disclosure", "mutuality"]  # trust: 1 study
+    assert fewer.node_page == Page(1, 1, 2, 3, 0)
+    assert records(fewer.lines, "source", "target") == [("mutuality", "disclosure")]
+    strongest = synthesis_network_frames(corpus, max_links=1)
+    # every link has one study relation: the first pair in order stays
+    assert records(strongest.lines, "source", "target") == [("disclosure", "trust")]
+    assert strongest.link_page == Page(1, 1, 1, 3, 0)
+    # the layout still uses every link
+    everything = synthesis_network_frames(corpus)
+    pd.testing.assert_frame_equal(strongest.nodes, everything.nodes)
+    assert everything.link_page == Page(1, 1, 3, 3, 0)

@@ -41,6 +41,7 @@ from peerlib import (
     synthesis_network_chart,
 )
 from peerlib.chart_data import OPPOSING
+from peerlib.charts import HEATMAP_STUDIES
 from peerlib.export import chart_spec, render
 from peerlib.models import CONCEPT_KINDS, RELATION_TYPES
 
@@ -695,16 +696,24 @@ def test_big_review_row_counts(big: Corpus, big_specs: dict[str, Spec]) -> None:
         return rows(spec, layers(spec)[layer])
 
     assert len(big.study_ids) == 50
-    assert len(data("construct_heatmap")) == 3 * 50
-    assert len(data("similarity")) == 50 * 50 == 2500
-    assert len(data("centrality")) == 4 * 50  # alpha has four concepts
-    assert len(data("centrality", 1)) == 50
-    assert len(data("evidence_density")) == 2 * 50  # and two themes
-    assert len(data("construct_evidence")) == 48
+    # a page of 25 studies: s21-s25 speak to all three constructs, s01-s20 to two with more
+    # excerpts than s26-s48
+    heatmap = data("construct_heatmap")
+    assert len(heatmap) == 3 * HEATMAP_STUDIES
+    assert {r["study_id"] for r in heatmap} == {f"s{i:02d}" for i in range(1, 26)}
+    assert len(data("similarity")) == 50 * 50 == 2500  # an unlabelled matrix
+    # past 25 studies, a histogram of the 4 * 50 concepts' centrality
+    assert sum(r["concepts"] for r in data("centrality")) == 4 * 50
+    assert len(data("evidence_density")) == 2 * 50  # two themes each: still a bar per theme
+    # the 40 of 48 studies with the most excerpts (all have 3: file order)
+    assert [r["study_id"] for r in data("construct_evidence")] == [
+        f"s{i:02d}" for i in range(1, 41)
+    ]
     assert len(data("study_network", 2)) == 4
     nodes = {r["construct_id"]: r for r in data("synthesis_network", 2)}
     assert nodes["disclosure"]["n_studies"] == 48
     assert nodes["disclosure"]["refutations"] == "s03 vs s04"
+    assert nodes["disclosure"]["studies"] == ("s01, s02, s03, s04, s05, s06, s07, s08 and 40 more")
     assert nodes["trust"]["n_studies"] == 25
     sim = {(r["study_a"], r["study_b"]): r for r in data("similarity")}
     assert sim["s49", "s50"]["jaccard"] is None  # neither speaks to a construct
@@ -725,34 +734,58 @@ def test_big_review_band_charts_grow_per_item(big_specs: dict[str, Spec]) -> Non
     for name in ("construct_heatmap", "similarity"):
         assert is_step(big_specs[name]["width"]), name
         assert is_step(big_specs[name]["height"]), name
-    for name in ("centrality", "evidence_density", "construct_evidence"):
+    for name in ("evidence_density", "construct_evidence"):
         assert is_step(big_specs[name]["height"]), name
+    assert big_specs["centrality"]["height"] == 300  # a histogram: its size does not grow
 
 
-def test_big_review_captions_summarise_by_coverage(big_specs: dict[str, Spec]) -> None:
-    for name, spec in big_specs.items():
-        caption = spec["title"]["subtitle"][-1]
-        if name == "study_network":
-            assert caption == "Source: s50 (abstract only). Coded with peerlib."
-        elif name == "construct_evidence":
-            assert caption == (
-                "Sources: 48 studies (30 full text, 15 results only, 3 abstract only). "
-                "Coded with peerlib."
-            )
-        else:
-            assert caption == f"{SYNTHETIC_CAPTION} Coded with peerlib.", name
-        assert "s17" not in caption
+def test_big_review_captions_say_what_they_leave_out(big_specs: dict[str, Spec]) -> None:
+    captions = {name: spec["title"]["subtitle"] for name, spec in big_specs.items()}
+    assert captions["study_network"][-1] == "Source: s50 (abstract only). Coded with peerlib."
+    # the sources of a page or a selection are the studies drawn
+    assert captions["construct_heatmap"][-1] == (
+        "Sources: 25 studies (25 full text). Coded with peerlib."
+    )
+    assert captions["construct_heatmap"][-2] == (
+        "Page 1 of 2: studies 1-25 of 50, those that speak to the most constructs first "
+        "(page= for the others); construct_matrix() has every cell."
+    )
+    assert captions["construct_evidence"][-1] == (
+        "Sources: 40 studies (30 full text, 10 results only). Coded with peerlib."
+    )
+    assert captions["construct_evidence"][-2].startswith(
+        "Left out: 8 studies with fewer excerpts, of 48 that speak to the construct"
+    )
+    assert captions["similarity"][-2].startswith("Past 20 studies the values are not written")
+    assert captions["centrality"][-2].startswith("Past 25 studies one row of dots per study")
+    for name in ("synthesis_network", "similarity", "centrality", "evidence_density"):
+        assert captions[name][-1] == f"{SYNTHETIC_CAPTION} Coded with peerlib.", name
+    for name in ("synthesis_network", "evidence_density"):  # nothing left out
+        assert not any("Left out" in line or "Past" in line for line in captions[name]), name
+    assert all("s17" not in lines[-1] for lines in captions.values())
 
 
 def test_similarity_of_80_studies_stays_under_the_row_limit(tmp_path: Path) -> None:
     write_synthetic_review(tmp_path / "review", n=80)
     corpus = load_corpus(tmp_path / "review", jobs=1)
     with alt.data_transformers.enable("default"):
-        chart_spec(similarity_chart(corpus))
+        spec = chart_spec(similarity_chart(corpus))
+    # past 70 studies: each study's most similar studies, a page at a time
+    assert spec["title"]["text"] == "Each study's 5 most similar studies (Jaccard index)"
+    cells = rows(spec, layers(spec)[0])
+    assert sorted({r["study_id"] for r in cells}) == [f"s{i:02d}" for i in range(1, 41)]
+    assert all(r["study_id"] != r["neighbour"] for r in cells)
+    second = chart_spec(similarity_chart(corpus, page=2))
+    # s49-s80 speak to no construct: no study shares one with them
+    assert {r["study_id"] for r in rows(second, layers(second)[0])} == {
+        f"s{i:02d}" for i in range(41, 49)
+    }
+    with pytest.raises(ValueError, match="page must be between 1 and 2, not 3"):
+        similarity_chart(corpus, page=3)
 
 
 def test_big_review_heatmap_and_similarity_render(big_specs: dict[str, Spec]) -> None:
-    for name, (columns, bands) in {"construct_heatmap": (50, 3), "similarity": (50, 50)}.items():
+    for name, (columns, bands) in {"construct_heatmap": (25, 3), "similarity": (50, 50)}.items():
         spec = big_specs[name]
         svg = render(spec, "svg")
         root = ET.fromstring(svg)
@@ -760,7 +793,8 @@ def test_big_review_heatmap_and_similarity_render(big_specs: dict[str, Spec]) ->
         # one band per item: the chart grows instead of squeezing 50 labels into a default size
         assert float(root.get("width", 0)) >= columns * spec["width"]["step"], name
         assert float(root.get("height", 0)) >= bands * spec["height"]["step"], name
-        assert [f"s{i:02d}" for i in range(1, 51)] in svg_label_groups(svg), name
+        drawn = [f"s{i:02d}" for i in range(1, 1 + columns)]
+        assert any(sorted(group) == drawn for group in svg_label_groups(svg)), name
 
 
 # --- rendered labels ------------------------------------------------------------------------

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ._layout import grouped_layout
@@ -25,6 +27,8 @@ from .graphs import study_graph, synthesis_graph
 from .loading import Corpus, UnknownIdError, check_study_id
 from .measures import study_measures
 from .models import COVERAGE_LABELS
+
+T = TypeVar("T")
 
 __all__ = [
     "CENTRALITY_MEASURES",
@@ -79,12 +83,18 @@ class NetworkFrames:
     themes
         For a study network, the legend order of the ``theme`` column (the paper's theme
         order, then :data:`NO_THEME` if some concept has none); empty for the synthesis.
+    node_page, link_page
+        How many of the synthesis's constructs and links are drawn (all but the least
+        supported and the weakest, in a large synthesis); ``None`` for a study network,
+        which draws every concept and relation.
     """
 
     nodes: pd.DataFrame
     lines: pd.DataFrame
     arrows: pd.DataFrame
     themes: tuple[str, ...] = ()
+    node_page: Page | None = None
+    link_page: Page | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,78 @@ class CentralityFrames:
 
     concepts: pd.DataFrame
     most_central: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which part of a long list of items (studies, constructs) a chart draws.
+
+    Attributes
+    ----------
+    number
+        The page drawn, from 1.
+    count
+        How many pages there are.
+    shown
+        How many items the page draws.
+    total
+        How many items there are in all.
+    first
+        The position of the page's first item among all, from 0.
+    """
+
+    number: int
+    count: int
+    shown: int
+    total: int
+    first: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Whether every item is drawn."""
+        return self.shown == self.total
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows a size-limited chart draws, and which part of the whole they are.
+
+    Attributes
+    ----------
+    data
+        The rows, in drawing order.
+    order
+        The ids along the chart's long axis, in drawing order.
+    page
+        Which of the items ``order`` draws from.
+    """
+
+    data: pd.DataFrame
+    order: list[str]
+    page: Page
+
+
+@dataclass(frozen=True)
+class HeatmapFrame:
+    """What the construct heatmap draws.
+
+    Attributes
+    ----------
+    cells
+        One row per construct and study drawn (see :func:`construct_heatmap_frame`).
+    studies
+        The study ids across, in drawing order.
+    constructs
+        The construct labels down, in drawing order.
+    study_page, construct_page
+        Which of the review's studies and constructs are drawn.
+    """
+
+    cells: pd.DataFrame
+    studies: list[str]
+    constructs: list[str]
+    study_page: Page
+    construct_page: Page
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -151,6 +233,41 @@ def _segments(
                 }
             )
     return pd.DataFrame(lines), pd.DataFrame(arrows)
+
+
+def paginate(
+    items: Sequence[T], page: int = 1, per_page: int | None = None
+) -> tuple[list[T], Page]:
+    """The items on one page, and where that page stands.
+
+    Parameters
+    ----------
+    items
+        Everything, in order.
+    page
+        Which page, from 1; outside ``1 .. pages`` raises ``ValueError``.
+    per_page
+        Items on a page; ``None``: all on one page.
+
+    Returns
+    -------
+    tuple
+        The items of the page and its :class:`Page`.
+
+    Examples
+    --------
+    >>> paginate("abcde", 3, per_page=2)
+    (['e'], Page(number=3, count=3, shown=1, total=5, first=4))
+    """
+    size = len(items) if per_page is None else per_page
+    if size < 1 and items:
+        raise ValueError(f"per_page must be at least 1, not {per_page}")
+    count = max(1, math.ceil(len(items) / size)) if items else 1
+    if not 1 <= page <= count:
+        raise ValueError(f"page must be between 1 and {count}, not {page}")
+    first = (page - 1) * size if items else 0
+    shown = list(items[first : first + size]) if items else []
+    return shown, Page(page, count, len(shown), len(items), first)
 
 
 def _polarity(opposing: bool) -> str:
@@ -247,7 +364,13 @@ def study_network_frames(corpus: Corpus, study_id: str, *, seed: int = 7) -> Net
     return NetworkFrames(nodes, lines, arrows, tuple(order))
 
 
-def synthesis_network_frames(corpus: Corpus, *, seed: int = 7) -> NetworkFrames:
+def synthesis_network_frames(
+    corpus: Corpus,
+    *,
+    seed: int = 7,
+    max_constructs: int | None = None,
+    max_links: int | None = None,
+) -> NetworkFrames:
     """The constructs of the synthesis and the study relations between their concepts.
 
     Parameters
@@ -256,12 +379,19 @@ def synthesis_network_frames(corpus: Corpus, *, seed: int = 7) -> NetworkFrames:
         A loaded corpus.
     seed
         Seed of the spring layout: the same seed gives the same positions.
+    max_constructs
+        Past this many constructs, keep only those with the most supporting studies (file
+        order on a tie), and the links between them; ``None``: every construct.
+    max_links
+        Past this many links, draw only those with the most study relations (the earlier
+        pair on a tie); the layout still uses every link. ``None``: every link.
 
     Returns
     -------
     NetworkFrames
         ``nodes``: one row per construct (file order) with ``construct_id``, ``label``,
-        ``n_studies`` (supporting studies), ``studies`` (their ids), ``evidence`` (distinct
+        ``n_studies`` (supporting studies), ``studies`` (their ids; past eight, the first
+        eight and how many more), ``evidence`` (distinct
         excerpts), ``status`` (one of :data:`STATUSES`), ``refutations`` (the refuting pairs,
         or ``none``), ``study_specific`` (``yes``/``no``), ``x``, ``y``. ``lines`` and
         ``arrows``: one row per ordered pair of constructs that some study relation joins
@@ -278,8 +408,13 @@ def synthesis_network_frames(corpus: Corpus, *, seed: int = 7) -> NetworkFrames:
     True
     """
     graph = synthesis_graph(corpus)
-    simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes)
+    constructs = list(graph.nodes)
+    if max_constructs is not None and len(constructs) > max_constructs:
+        support = [-graph.nodes[c]["n_studies"] for c in constructs]
+        ranked = sorted(range(len(constructs)), key=lambda i: (support[i], i))
+        kept = {constructs[i] for i in ranked[:max_constructs]}
+        graph = graph.subgraph([c for c in constructs if c in kept])
+    node_page = Page(1, 1, graph.number_of_nodes(), len(constructs))
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, d in graph.edges(data=True):
         pair = pairs.setdefault(
@@ -289,9 +424,15 @@ def synthesis_network_frames(corpus: Corpus, *, seed: int = 7) -> NetworkFrames:
         pair["relations"] += len(d["relations"])
         pair["studies"].update(d["studies"])
         pair["opposing"] += len(d["relations"]) if d["type"] in OPPOSING else 0
-        if u != v:
-            simple.add_edge(u, v)
+    ordered = sorted(pairs.items())
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    simple.add_edges_from((u, v) for (u, v), _ in ordered if u != v)
     pos = grouped_layout(simple, {}, seed=seed)
+    total = len(ordered)
+    if max_links is not None and total > max_links:
+        strongest = sorted(range(total), key=lambda i: (-ordered[i][1]["relations"], i))
+        ordered = [ordered[i] for i in sorted(strongest[:max_links])]
     labels = nx.get_node_attributes(graph, "label")
     nodes = pd.DataFrame(
         [
@@ -299,7 +440,7 @@ def synthesis_network_frames(corpus: Corpus, *, seed: int = 7) -> NetworkFrames:
                 "construct_id": n,
                 "label": d["label"],
                 "n_studies": d["n_studies"],
-                "studies": ", ".join(d["studies"]),
+                "studies": _some(d["studies"]),
                 "evidence": d["evidence"],
                 "status": STATUSES[1] if d["refutations"] else STATUSES[0],
                 "refutations": "; ".join(f"{a} vs {b}" for a, b in d["refutations"]) or "none",
@@ -317,48 +458,104 @@ def synthesis_network_frames(corpus: Corpus, *, seed: int = 7) -> NetworkFrames:
             "link": f"{labels[u]} → {labels[v]}",
             "types": ", ".join(sorted(set(p["types"]))),
             "relations": p["relations"],
-            "studies": ", ".join(sorted(p["studies"])),
+            "studies": _some(sorted(p["studies"])),
             "polarity": _polarity(p["opposing"] * 2 > p["relations"]),
         }
-        for (u, v), p in sorted(pairs.items())
+        for (u, v), p in ordered
     ]
     lines, arrows = _segments(links, pos)
-    return NetworkFrames(nodes, lines, arrows)
+    return NetworkFrames(
+        nodes, lines, arrows, node_page=node_page, link_page=Page(1, 1, len(ordered), total)
+    )
+
+
+def _some(ids: list[str], most: int = 8) -> str:
+    """Up to ``most`` ids, ", "-joined; past that the first ``most`` and how many more."""
+    if len(ids) <= most:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:most])} and {len(ids) - most:,} more"
 
 
 # ------------------------------------------------------------------------------- matrices
 
 
-def construct_heatmap_frame(corpus: Corpus) -> pd.DataFrame:
+def construct_heatmap_frame(
+    corpus: Corpus,
+    *,
+    page: int = 1,
+    max_studies: int | None = None,
+    max_constructs: int | None = None,
+) -> HeatmapFrame:
     """One cell per construct and study: what the construct heatmap colours and labels.
+
+    While every study and construct fits, both stay in file order. Past ``max_studies`` or
+    ``max_constructs``, constructs are ordered by support (studies that speak to them, then
+    excerpts, then file order) and only the first ``max_constructs`` are kept; studies are
+    ordered the same way (constructs they speak to, then excerpts) and cut into pages of
+    ``max_studies``.
 
     Parameters
     ----------
     corpus
         A loaded corpus.
+    page
+        Which page of studies, from 1.
+    max_studies, max_constructs
+        The most studies (a page) and constructs to draw; ``None``: all.
 
     Returns
     -------
-    pandas.DataFrame
-        :func:`~peerlib.comparison.construct_matrix` (constructs in file order, then studies)
-        with ``construct`` (the construct's label) and ``evidence_text`` (the excerpt count as
-        text, empty where the study does not speak to the construct).
+    HeatmapFrame
+        ``cells``: :func:`~peerlib.comparison.construct_matrix` rows of the drawn studies and
+        constructs (in its order) with ``construct`` (the construct's label) and
+        ``evidence_text`` (the excerpt count as text, empty where the study does not speak
+        to the construct).
 
     Examples
     --------
     >>> from peerlib import load_corpus
-    >>> construct_heatmap_frame(load_corpus()).columns[-2:].tolist()
-    ['construct', 'evidence_text']
+    >>> frame = construct_heatmap_frame(load_corpus(), max_studies=2)
+    >>> frame.studies, frame.study_page.count, frame.construct_page.complete
+    (['knopes2023', 'moran2025'], 3, True)
     """
     matrix = construct_matrix(corpus)
     labels = corpus.constructs.set_index("construct_id")["label"]
-    return matrix.assign(
+    cells = matrix.assign(
         construct=matrix["construct_id"].map(labels).astype(str),
         evidence_text=[
             str(n) if present else ""
             for n, present in zip(matrix["evidence"], matrix["present"], strict=True)
         ],
     )
+    studies, constructs = corpus.study_ids, corpus.construct_ids
+    fits = (max_studies is None or len(studies) <= max_studies) and (
+        max_constructs is None or len(constructs) <= max_constructs
+    )
+    if not fits:
+        studies = _by_support(matrix, "study_id", studies)
+        constructs = _by_support(matrix, "construct_id", constructs)
+    constructs, construct_page = paginate(constructs, 1, max_constructs)
+    studies, study_page = paginate(studies, page, max_studies)
+    if not (construct_page.complete and study_page.complete):
+        cells = cells[cells["study_id"].isin(studies) & cells["construct_id"].isin(constructs)]
+    return HeatmapFrame(
+        cells, studies, [str(labels[c]) for c in constructs], study_page, construct_page
+    )
+
+
+def _by_support(matrix: pd.DataFrame, key: str, order: list[str]) -> list[str]:
+    """``order`` sorted by how many cells of each are present, then excerpts, then ``order``."""
+    support = (
+        matrix.assign(present=matrix["present"].astype("int64"))
+        .groupby(key, sort=False)[["present", "evidence"]]
+        .sum()
+        .reindex(order)
+        .assign(position=range(len(order)))
+    )
+    ranked = support.sort_values(
+        ["present", "evidence", "position"], ascending=[False, False, True], kind="stable"
+    )
+    return [str(i) for i in ranked.index]
 
 
 def _check_measure(measure: str, known: dict[str, str]) -> None:
@@ -394,6 +591,133 @@ def similarity_frame(corpus: Corpus, measure: str = "jaccard") -> pd.DataFrame:
     _check_measure(measure, SIMILARITY_MEASURES)
     data = study_similarity(corpus)
     return data.assign(value_text=data[measure].map(lambda v: "" if pd.isna(v) else f"{v:.2f}"))
+
+
+def similarity_order(frame: pd.DataFrame, measure: str = "jaccard") -> list[str]:
+    """The studies of a similarity table in an order that puts similar studies side by side.
+
+    A greedy nearest-neighbour chain: start with the study most similar to all others (the
+    first on a tie), then repeatedly append the study not yet placed that is most similar to
+    the last one placed (the first in file order on a tie; undefined similarities count as
+    less than 0). Exact and deterministic, and quadratic: meant for a matrix one can draw.
+
+    Parameters
+    ----------
+    frame
+        :func:`~peerlib.comparison.study_similarity` (or :func:`similarity_frame`).
+    measure
+        ``"jaccard"`` or ``"overlap"``.
+
+    Returns
+    -------
+    list of str
+        Every study once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"study_a": list("aabb"), "study_b": list("abab"),
+    ...                       "jaccard": [1.0, 0.5, 0.5, 1.0]})
+    >>> similarity_order(frame)
+    ['a', 'b']
+    """
+    _check_measure(measure, SIMILARITY_MEASURES)
+    studies = list(dict.fromkeys(frame["study_a"].tolist()))
+    values = _square(frame, measure, len(studies))
+    filled = np.where(np.isnan(values), -1.0, values)
+    np.fill_diagonal(filled, -np.inf)
+    if not studies:
+        return []
+    # exactly rounded sums (math.fsum): the same start on every machine
+    totals = [math.fsum(v for v in row if v > -np.inf) for row in filled.tolist()]
+    placed = [totals.index(max(totals))]
+    free = np.ones(len(studies), dtype=bool)
+    free[placed[0]] = False
+    while free.any():
+        row = np.where(free, filled[placed[-1]], -np.inf)
+        best = int(np.argmax(row))
+        placed.append(best)
+        free[best] = False
+    return [studies[i] for i in placed]
+
+
+def _square(frame: pd.DataFrame, measure: str, n: int) -> np.ndarray:
+    """The measure as an ``n`` x ``n`` matrix (the table lists study_a-major, file order)."""
+    return frame[measure].to_numpy(dtype="float64").reshape(n, n)
+
+
+def similarity_neighbours(
+    corpus: Corpus,
+    measure: str = "jaccard",
+    *,
+    neighbours: int = 5,
+    page: int = 1,
+    per_page: int | None = None,
+) -> Selection:
+    """Each study's most similar other studies: the similarity chart of a large review.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+    measure
+        ``"jaccard"`` or ``"overlap"``: what "similar" means.
+    neighbours
+        How many neighbours per study, at most. Only studies that share at least one
+        construct count; the more similar first, then file order.
+    page, per_page
+        Which studies (file order) to list: page ``page`` of ``per_page`` studies.
+
+    Returns
+    -------
+    Selection
+        ``data``: one row per study and neighbour, with ``study_id``, ``rank`` (1 = most
+        similar), ``neighbour``, ``shared``, ``jaccard`` and ``overlap``; ``order``: the
+        studies of the page.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> near = similarity_neighbours(load_corpus(), neighbours=2, per_page=1)
+    >>> near.data[["study_id", "rank", "neighbour"]].values.tolist()
+    [['austin2014', 1, 'gillard2013'], ['austin2014', 2, 'kirkegaard2022']]
+    """
+    _check_measure(measure, SIMILARITY_MEASURES)
+    table = study_similarity(corpus)
+    studies = corpus.study_ids
+    order, where = paginate(studies, page, per_page)
+    n = len(studies)
+    values = _square(table, measure, n)
+    shared = table["shared"].to_numpy().reshape(n, n)
+    position = {sid: i for i, sid in enumerate(studies)}
+    picked = []
+    for sid in order:
+        i = position[sid]
+        others = [j for j in range(n) if j != i and shared[i, j] > 0]
+        others.sort(key=lambda j: (-values[i, j], j))
+        picked += [i * n + j for j in others[:neighbours]]
+    rows = table.iloc[picked]
+    data = pd.DataFrame(
+        {
+            "study_id": rows["study_a"].to_numpy(),
+            "rank": [rank for _, rank in _ranks(rows["study_a"].tolist())],
+            "neighbour": rows["study_b"].to_numpy(),
+            "shared": rows["shared"].to_numpy(),
+            "jaccard": rows["jaccard"].to_numpy(),
+            "overlap": rows["overlap"].to_numpy(),
+        }
+    )
+    return Selection(data, order, where)
+
+
+def _ranks(keys: list[str]) -> list[tuple[str, int]]:
+    """Each key with its position among the equal keys before it, from 1."""
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for key in keys:
+        seen[key] += 1
+        out.append((key, seen[key]))
+    return out
 
 
 # ------------------------------------------------------------------------------- measures, evidence
@@ -433,6 +757,69 @@ def centrality_frames(corpus: Corpus, measure: str = "betweenness") -> Centralit
     return CentralityFrames(data, top)
 
 
+def centrality_distribution(
+    corpus: Corpus, measure: str = "betweenness", *, bins: int = 20
+) -> pd.DataFrame:
+    """How many concepts of all the studies have each centrality, by kind: a histogram.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+    measure
+        ``"betweenness"`` or ``"degree_centrality"``; both lie in [0, 1].
+    bins
+        How many bins of equal width cut [0, 1]; a value of 1 falls in the last.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin and concept kind that has concepts (bins in order, kinds in their
+        documented order), with ``bin_start``, ``bin_end`` (float64), ``kind``, ``concepts``
+        (int64) and where the kind's bar starts and ends in the bin's stack, ``stack_start``
+        and ``stack_end`` (int64, kinds stacked in their documented order).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> table = centrality_distribution(load_corpus(), bins=4)
+    >>> int(table["concepts"].sum()) == len(load_corpus().concepts)
+    True
+    """
+    _check_measure(measure, CENTRALITY_MEASURES)
+    data = study_measures(corpus)
+    kinds = corpus.concepts[["study_id", "concept_id", "kind"]].rename(
+        columns={"concept_id": "node"}
+    )
+    data = data.merge(kinds, on=["study_id", "node"], how="left")
+    values = data[measure].to_numpy(dtype="float64")
+    index = np.minimum(np.floor(values * bins), bins - 1).astype("int64")
+    counted = (
+        pd.DataFrame({"bin": index, "kind": data["kind"]})
+        .groupby(["bin", "kind"], observed=True)
+        .size()
+        .rename("concepts")
+        .reset_index()
+    )
+    return _stacked(
+        pd.DataFrame(
+            {
+                "bin_start": counted["bin"].to_numpy() / bins,
+                "bin_end": (counted["bin"].to_numpy() + 1) / bins,
+                "kind": counted["kind"].astype(str).to_numpy(),
+                "concepts": counted["concepts"].astype("int64").to_numpy(),
+            }
+        ),
+        "concepts",
+    )
+
+
+def _stacked(frame: pd.DataFrame, count: str) -> pd.DataFrame:
+    """``frame`` with where each row's bar starts and ends in its bin's stack, in row order."""
+    end = frame.groupby("bin_start", sort=False)[count].cumsum().astype("int64")
+    return frame.assign(stack_start=end - frame[count], stack_end=end)
+
+
 def evidence_density_frame(corpus: Corpus) -> pd.DataFrame:
     """One bar per theme of each study: the excerpts that back it.
 
@@ -461,7 +848,106 @@ def evidence_density_frame(corpus: Corpus) -> pd.DataFrame:
     )
 
 
-def construct_evidence_frame(corpus: Corpus, construct_id: str) -> pd.DataFrame:
+def study_evidence_frame(corpus: Corpus) -> pd.DataFrame:
+    """How much evidence backs the themes of each study, all themes together.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per study (file order) with ``study_id``, ``themes`` (how many the paper
+        reports), ``excerpts`` (the distinct excerpts cited by the study's relations that
+        touch a concept filed under one of its themes; an excerpt shared by two themes
+        counts once) and ``coverage`` (in words).
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> study_evidence_frame(load_corpus(studies=["austin2014"])).values.tolist()
+    [['austin2014', 3, 4, 'abstract only']]
+    """
+    filed = corpus.theme_concepts[["study_id", "concept_id"]].drop_duplicates()
+    relations = corpus.relations[["study_id", "relation_id", "source", "target"]]
+    touching = pd.concat(
+        [
+            relations.merge(filed, left_on=["study_id", end], right_on=["study_id", "concept_id"])
+            for end in ("source", "target")
+        ]
+    )[["study_id", "relation_id"]].drop_duplicates()
+    cited = corpus.relation_evidence.merge(touching, on=["study_id", "relation_id"])
+    excerpts = cited[["study_id", "evidence_id"]].drop_duplicates().groupby("study_id").size()
+    themes = corpus.themes.groupby("study_id").size()
+    studies = corpus.studies["study_id"]
+    return pd.DataFrame(
+        {
+            "study_id": studies.to_numpy(),
+            "themes": studies.map(themes).fillna(0).astype("int64").to_numpy(),
+            "excerpts": studies.map(excerpts).fillna(0).astype("int64").to_numpy(),
+            "coverage": studies.map(_coverage(corpus)).to_numpy(),
+        }
+    )
+
+
+def evidence_distribution(corpus: Corpus, *, bins: int = 20) -> pd.DataFrame:
+    """How many studies have how much evidence behind their themes, by coverage: a histogram.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+    bins
+        About how many bins: each is a whole number of excerpts wide, the first starts at 0
+        and the last holds the largest count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin and coverage that has studies (bins in order, coverages in their
+        documented order), with ``bin_start``, ``bin_end`` (int64: a bin holds counts from
+        ``bin_start`` up to, not including, ``bin_end``), ``coverage`` (in words) and
+        ``studies`` (int64), with ``stack_start`` and ``stack_end`` (int64: where the bar
+        starts and ends in its bin's stack, coverages stacked in their documented order).
+        The counts are those of :func:`study_evidence_frame`.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> table = evidence_distribution(load_corpus(), bins=2)
+    >>> int(table["studies"].sum())
+    5
+    """
+    per_study = study_evidence_frame(corpus)
+    most = int(per_study["excerpts"].max()) if len(per_study) else 0
+    width = max(1, math.ceil((most + 1) / bins))
+    start = per_study["excerpts"] // width * width
+    words = list(COVERAGE_LABELS.values())
+    counted = (
+        pd.DataFrame({"bin_start": start, "coverage": pd.Categorical(per_study["coverage"], words)})
+        .groupby(["bin_start", "coverage"], observed=True)
+        .size()
+        .rename("studies")
+        .reset_index()
+    )
+    return _stacked(
+        pd.DataFrame(
+            {
+                "bin_start": counted["bin_start"].astype("int64").to_numpy(),
+                "bin_end": (counted["bin_start"] + width).astype("int64").to_numpy(),
+                "coverage": counted["coverage"].astype(str).to_numpy(),
+                "studies": counted["studies"].astype("int64").to_numpy(),
+            }
+        ),
+        "studies",
+    )
+
+
+def construct_evidence_frame(
+    corpus: Corpus, construct_id: str, *, top: int | None = None
+) -> Selection:
     """One bar per study that speaks to a construct, with what its tooltip tells.
 
     Parameters
@@ -471,23 +957,27 @@ def construct_evidence_frame(corpus: Corpus, construct_id: str) -> pd.DataFrame:
     construct_id
         One of ``corpus.construct_ids``; anything else raises
         :class:`~peerlib.graphs.UnknownIdError` listing the valid ids.
+    top
+        Past this many studies, keep only the ``top`` studies with the most excerpts on the
+        construct (file order on a tie), most first; ``None``: every study, in file order.
 
     Returns
     -------
-    pandas.DataFrame
-        The rows of :func:`~peerlib.comparison.construct_matrix` for the construct where the
-        study is present (corpus order), with ``coverage`` (in words), ``concepts_text`` (the
+    Selection
+        ``data``: the rows of :func:`~peerlib.comparison.construct_matrix` for the construct
+        where the study is present, with ``coverage`` (in words), ``concepts_text`` (the
         study's concepts there), ``excerpt`` (its representative excerpt, cut to 180
         characters, or ``(none cited)``) and ``relation`` (how it relates to the other
-        studies), both from :func:`~peerlib.comparison.translation_table`.
+        studies), both from :func:`~peerlib.comparison.translation_table`. ``order``: the
+        studies drawn; ``page``: how many of the construct's studies they are.
 
     Examples
     --------
     >>> from peerlib import load_corpus
     >>> corpus = load_corpus()
-    >>> frame = construct_evidence_frame(corpus, corpus.construct_ids[0])
-    >>> bool(frame["present"].all())
-    True
+    >>> bars = construct_evidence_frame(corpus, corpus.construct_ids[0], top=2)
+    >>> bars.order, bars.page.total
+    (['gillard2013', 'kirkegaard2022'], 5)
     """
     if construct_id not in corpus.construct_ids:
         raise UnknownIdError(
@@ -495,9 +985,16 @@ def construct_evidence_frame(corpus: Corpus, construct_id: str) -> pd.DataFrame:
         )
     matrix = construct_matrix(corpus)
     rows = matrix[(matrix["construct_id"] == construct_id) & matrix["present"]]
+    total = len(rows)
+    if top is not None and total > top:
+        rows = rows.assign(position=range(total))
+        rows = rows.sort_values(
+            ["evidence", "position"], ascending=[False, True], kind="stable"
+        ).head(top)
+        rows = rows.drop(columns="position")
     table = translation_table(corpus)
     table = table[table["construct_id"] == construct_id].set_index("study_id")
-    return rows.assign(
+    data = rows.assign(
         coverage=rows["study_id"].map(_coverage(corpus)),
         concepts_text=rows["study_id"].map(table["concepts"]).astype(str),
         excerpt=rows["study_id"]
@@ -507,3 +1004,5 @@ def construct_evidence_frame(corpus: Corpus, construct_id: str) -> pd.DataFrame:
         .map(short_text),
         relation=rows["study_id"].map(table["relation"]).astype(str),
     )
+    order = [str(s) for s in data["study_id"]]
+    return Selection(data, order, Page(1, 1, len(order), total))

@@ -24,11 +24,18 @@ from .chart_data import (
     POLARITIES,
     SIMILARITY_MEASURES,
     STATUSES,
+    Page,
+    centrality_distribution,
     centrality_frames,
     construct_evidence_frame,
     construct_heatmap_frame,
     evidence_density_frame,
+    evidence_distribution,
+    paginate,
     similarity_frame,
+    similarity_neighbours,
+    similarity_order,
+    study_evidence_frame,
     study_network_frames,
     synthesis_network_frames,
 )
@@ -81,6 +88,32 @@ _SHAPES = (
     "stroke",
 )
 _EXTENT = 1.18  # layout is in [-1, 1]; a margin for labels
+
+# Sizes past which a chart changes its design, so that it stays readable and its files small
+# (a few MB at most in any format); each chart says in its caption what it then leaves out.
+#: Up to this many studies, charts keep file order and captions name every study.
+FEW_STUDIES = 8
+#: The construct heatmap: studies on a page, and constructs drawn.
+HEATMAP_STUDIES = 25
+HEATMAP_CONSTRUCTS = 30
+#: The similarity chart: up to how many studies each cell of the matrix is labelled, up to how
+#: many it is a matrix at all; past that, how many neighbours per study and studies per page.
+SIMILARITY_LABELLED = 20
+SIMILARITY_MATRIX = 70
+SIMILARITY_NEIGHBOURS = 5
+SIMILARITY_PER_PAGE = 40
+#: The centrality chart: up to how many studies and concepts each concept is a dot.
+CENTRALITY_STUDIES = 25
+CENTRALITY_CONCEPTS = 2000
+#: The synthesis network: how many constructs (the best supported) and links between them (the
+#: strongest) at most.
+SYNTHESIS_CONSTRUCTS = 30
+SYNTHESIS_LINKS = 150
+#: The evidence chart: up to how many themes each is a bar, up to how many studies each is.
+EVIDENCE_THEMES = 120
+EVIDENCE_STUDIES = 60
+#: The evidence chart of one construct: how many studies at most.
+CONSTRUCT_EVIDENCE_STUDIES = 40
 _POLARITY = alt.Scale(domain=list(POLARITIES), range=[SUPPORT_COLOUR, OPPOSE_COLOUR])
 _KIND = alt.Scale(domain=list(CONCEPT_KINDS), range=list(KIND_COLOURS.values()))
 _COVERAGE = alt.Scale(
@@ -94,8 +127,8 @@ def source_caption(
     """A caption line naming the sources, what of them was coded and how many of their
     excerpts are paraphrases.
 
-    Up to eight studies are named one by one (with ``notes``, each with its coverage note);
-    more are counted by coverage.
+    Up to :data:`FEW_STUDIES` studies are named one by one (with ``notes``, each with its
+    coverage note); more are counted by coverage.
 
     Parameters
     ----------
@@ -124,7 +157,7 @@ def source_caption(
     coverage = studies["coverage"].astype(str)
     ev = corpus.evidence
     paraphrases = ev.loc[~ev["verbatim"].astype(bool), "study_id"].astype(str).value_counts()
-    if len(ids) <= 8:
+    if len(ids) <= FEW_STUDIES:
 
         def described(sid: str) -> str:
             text = COVERAGE_LABELS[coverage[sid]]
@@ -293,7 +326,9 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
 
     A line joins two constructs when some study relates a concept of one to a concept of the
     other; its width counts those relations. Constructs on which studies refute each other are
-    vermillion with a dashed ring, and their tooltips name the disagreeing studies.
+    vermillion with a dashed ring, and their tooltips name the disagreeing studies. Past
+    :data:`SYNTHESIS_CONSTRUCTS` constructs and :data:`SYNTHESIS_LINKS` links, only the best
+    supported constructs and the strongest links are drawn, and the caption says so.
 
     Parameters
     ----------
@@ -317,8 +352,27 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
     >>> len(chart.layer)
     4
     """
-    frames = synthesis_network_frames(corpus, seed=seed)
+    frames = synthesis_network_frames(
+        corpus, seed=seed, max_constructs=SYNTHESIS_CONSTRUCTS, max_links=SYNTHESIS_LINKS
+    )
     nodes = frames.nodes
+    notes = []
+    left = []
+    if frames.node_page is not None and not frames.node_page.complete:
+        page = frames.node_page
+        left.append(
+            f"{page.total - page.shown:,} of {page.total:,} constructs with the fewest "
+            "supporting studies, and their links"
+        )
+    if frames.link_page is not None and not frames.link_page.complete:
+        page = frames.link_page
+        least = int(frames.lines["relations"].min())
+        left.append(
+            f"{page.total - page.shown:,} of {page.total:,} links with the fewest study "
+            f"relations (those drawn have {least} or more)"
+        )
+    if left:
+        notes.append(f"Left out: {'; '.join(left)}. synthesis_graph() has them all.")
     x, y = _xy(1.25)
     most_studies = max(1, int(nodes["n_studies"].max())) if len(nodes) else 1
     tooltip = [
@@ -401,6 +455,7 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
             f"{len(nodes)} cross-study constructs; studies disagree on {n_contested}",
             "Size: studies supporting a construct. Vermillion, dashed: studies refute each "
             "other on it. Lines: study relations between the constructs' concepts.",
+            *notes,
             source_caption(corpus),
         ),
     )
@@ -413,35 +468,60 @@ def _cell_matrix(
     y: alt.Y,
     colour: Any,
     tooltip: list[alt.Tooltip],
-    text: str,
+    text: str | None,
     dark_text_when: str,
     title: alt.Title,
+    step: tuple[float, float] = (34, 26),
 ) -> alt.LayerChart:
     """A grid of coloured cells, each labelled with its value: one band per item on each axis,
-    so the grid grows with the review; labels turn dark on light (high) cells."""
+    so the grid grows with the review; labels turn dark on light (high) cells. Without
+    ``text``, a raster of small unlabelled cells."""
     base = alt.Chart(data).encode(x=x, y=y)
+    if text is None:
+        rect = base.mark_rect().encode(color=colour, tooltip=tooltip)
+        return _layered([rect], width=alt.Step(step[0]), height=alt.Step(step[1]), title=title)
     rect = base.mark_rect(stroke=PAPER, strokeWidth=1).encode(color=colour, tooltip=tooltip)
     label = base.mark_text(fontSize=10).encode(
         text=text,
         color=alt.condition(dark_text_when, alt.value(INK), alt.value(PAPER)),
     )
-    return _layered([rect, label], width=alt.Step(34), height=alt.Step(26), title=title)
+    return _layered([rect, label], width=alt.Step(step[0]), height=alt.Step(step[1]), title=title)
 
 
-def construct_heatmap(corpus: Corpus) -> alt.LayerChart:
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _page_note(page: Page, what: str, order: str, more: str) -> str:
+    """What a paginated chart leaves out, e.g. "Page 1 of 40: studies 1-25 of 1,000 ..."."""
+    return (
+        f"Page {page.number} of {page.count}: {what} {page.first + 1:,}-"
+        f"{page.first + page.shown:,} of "
+        f"{page.total:,}, {order} (page= for the others); {more}."
+    )
+
+
+def construct_heatmap(corpus: Corpus, *, page: int = 1) -> alt.LayerChart:
     """Which study speaks to which construct, and with how many excerpts.
+
+    Up to :data:`HEATMAP_STUDIES` studies and :data:`HEATMAP_CONSTRUCTS` constructs, every
+    cell is drawn in file order. A larger review is ordered by support (constructs by the
+    studies that speak to them, studies by the constructs they speak to) and drawn a page of
+    studies at a time, with the best supported constructs; the caption says what is left out.
 
     Parameters
     ----------
     corpus
         A loaded corpus with a synthesis.
+    page
+        Which page of studies to draw, from 1 (only a large review has more than one).
 
     Returns
     -------
     altair.LayerChart
-        A grid of cells (studies across, constructs down, both in file order), coloured by
-        the number of excerpts and labelled with it; grey where the study does not speak to
-        the construct. The data are :func:`~peerlib.chart_data.construct_heatmap_frame`.
+        A grid of cells (studies across, constructs down), coloured by the number of excerpts
+        and labelled with it; grey where the study does not speak to the construct. The data
+        are :func:`~peerlib.chart_data.construct_heatmap_frame`.
 
     Examples
     --------
@@ -450,18 +530,37 @@ def construct_heatmap(corpus: Corpus) -> alt.LayerChart:
     >>> spec["layer"][0]["mark"]["type"]
     'rect'
     """
-    data = construct_heatmap_frame(corpus)
-    labels = corpus.constructs.set_index("construct_id")["label"]
-    top = max(1, int(data["evidence"].max() or 1))
+    frame = construct_heatmap_frame(
+        corpus, page=page, max_studies=HEATMAP_STUDIES, max_constructs=HEATMAP_CONSTRUCTS
+    )
+    data = frame.cells
+    top = max(1, int(data["evidence"].max() or 1)) if len(data) else 1
+    notes = []
+    if not frame.study_page.complete:
+        notes.append(
+            _page_note(
+                frame.study_page,
+                "studies",
+                "those that speak to the most constructs first",
+                "construct_matrix() has every cell",
+            )
+        )
+    if not frame.construct_page.complete:
+        left = frame.construct_page.total - frame.construct_page.shown
+        notes.append(
+            f"Left out: {_count(left, 'construct', 'constructs')} with the fewest studies "
+            f"(of {frame.construct_page.total:,}); constructs with the most studies on top."
+        )
+    complete = frame.study_page.complete and frame.construct_page.complete
     return _cell_matrix(
         data,
         x=alt.X(
             "study_id:N",
-            sort=corpus.study_ids,
+            sort=frame.studies,
             title=None,
             axis=alt.Axis(labelAngle=-40, orient="top"),
         ),
-        y=alt.Y("construct:N", sort=[str(labels[c]) for c in corpus.construct_ids], title=None),
+        y=alt.Y("construct:N", sort=frame.constructs, title=None),
         colour=alt.condition(
             "datum.present",
             alt.Color("evidence:Q", scale=alt.Scale(scheme="viridis", zero=True), title="Excerpts"),
@@ -479,13 +578,25 @@ def construct_heatmap(corpus: Corpus) -> alt.LayerChart:
             "Which study speaks to which construct, and with how much evidence",
             "Cell: excerpts cited by the study's relations on the construct; grey: no concept "
             "of the study maps onto it.",
-            source_caption(corpus),
+            *notes,
+            source_caption(corpus, None if complete else frame.studies),
         ),
     )
 
 
-def similarity_chart(corpus: Corpus, measure: str = "jaccard") -> alt.LayerChart:
+def similarity_chart(corpus: Corpus, measure: str = "jaccard", *, page: int = 1) -> alt.LayerChart:
     """How alike studies are in the constructs they speak to (Jaccard or overlap).
+
+    The design follows the size of the review:
+
+    - up to :data:`SIMILARITY_LABELLED` studies, a matrix of every pair with each value
+      written in its cell (in file order up to :data:`FEW_STUDIES` studies, otherwise ordered
+      so that similar studies sit side by side: :func:`~peerlib.chart_data.similarity_order`);
+    - up to :data:`SIMILARITY_MATRIX` studies, the same ordered matrix as small unlabelled
+      cells (hover for the values);
+    - past that, each study's :data:`SIMILARITY_NEIGHBOURS` most similar studies,
+      :data:`SIMILARITY_PER_PAGE` studies a page
+      (:func:`~peerlib.chart_data.similarity_neighbours`).
 
     Parameters
     ----------
@@ -495,12 +606,13 @@ def similarity_chart(corpus: Corpus, measure: str = "jaccard") -> alt.LayerChart
         ``"jaccard"`` (shared constructs over the constructs either speaks to) or
         ``"overlap"`` (over the smaller study's constructs); anything else raises
         ``ValueError``.
+    page
+        Which page of studies, from 1 (only the neighbours view has more than one).
 
     Returns
     -------
     altair.LayerChart
-        A matrix of every pair of studies, coloured and labelled with the measure; blank
-        where it is undefined. The data are :func:`~peerlib.chart_data.similarity_frame`.
+        The matrix (cells and their labels, or cells only), or the neighbours grid.
 
     Examples
     --------
@@ -508,13 +620,31 @@ def similarity_chart(corpus: Corpus, measure: str = "jaccard") -> alt.LayerChart
     >>> similarity_chart(load_corpus()).to_dict()["layer"][0]["encoding"]["color"]["field"]
     'jaccard'
     """
+    n = len(corpus.study_ids)
+    if n > SIMILARITY_MATRIX:
+        return _similarity_neighbours(corpus, measure, page)
     data = similarity_frame(corpus, measure)
-    order = corpus.study_ids
+    paginate(corpus.study_ids, page)  # a matrix has one page: refuse any other
+    order = corpus.study_ids if n <= FEW_STUDIES else similarity_order(data, measure)
     name = SIMILARITY_MEASURES[measure]
+    labelled = n <= SIMILARITY_LABELLED
+    notes = [] if n <= FEW_STUDIES else ["Ordered so that similar studies sit side by side."]
+    if not labelled:
+        data = data.drop(columns="value_text")
+        notes.append(
+            f"Past {SIMILARITY_LABELLED} studies the values are not written in the cells: "
+            "hover over a cell, or see study_similarity()."
+        )
+    axis = alt.Axis(labelAngle=-40, orient="top") if labelled else _small_labels(top=True)
     return _cell_matrix(
         data,
-        x=alt.X("study_a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
-        y=alt.Y("study_b:N", sort=order, title=None),
+        x=alt.X("study_a:N", sort=order, title=None, axis=axis),
+        y=alt.Y(
+            "study_b:N",
+            sort=order,
+            title=None,
+            axis=alt.Undefined if labelled else _small_labels(),
+        ),
         colour=alt.Color(
             f"{measure}:Q",
             scale=alt.Scale(scheme="viridis", domain=[0, 1]),
@@ -527,18 +657,79 @@ def similarity_chart(corpus: Corpus, measure: str = "jaccard") -> alt.LayerChart
             alt.Tooltip("jaccard:Q", format=".2f"),
             alt.Tooltip("overlap:Q", format=".2f"),
         ],
-        text="value_text:N",
+        text="value_text:N" if labelled else None,
         dark_text_when=f"datum.{measure} > 0.6",
         title=_title(
             f"How alike the studies are in the constructs they share ({name})",
             "1 on the diagonal; blank where undefined (a study that maps onto no construct).",
+            *notes,
             source_caption(corpus),
         ),
+        step=(34, 26) if labelled else (_RASTER_STEP, _RASTER_STEP),
+    )
+
+
+_RASTER_STEP = 10
+
+
+def _small_labels(*, top: bool = False) -> alt.Axis:
+    """Axis labels that fit a raster's small bands."""
+    if top:
+        return alt.Axis(labelAngle=-60, orient="top", labelFontSize=7, labelLimit=120)
+    return alt.Axis(labelFontSize=7, labelLimit=120)
+
+
+def _similarity_neighbours(corpus: Corpus, measure: str, page: int) -> alt.LayerChart:
+    near = similarity_neighbours(
+        corpus,
+        measure,
+        neighbours=SIMILARITY_NEIGHBOURS,
+        page=page,
+        per_page=SIMILARITY_PER_PAGE,
+    )
+    name = SIMILARITY_MEASURES[measure]
+    return _cell_matrix(
+        near.data,
+        x=alt.X(
+            "rank:O",
+            title="Most similar first",
+            axis=alt.Axis(orient="top", labelAngle=0),
+        ),
+        y=alt.Y("study_id:N", sort=near.order, title=None),
+        colour=alt.Color(
+            f"{measure}:Q",
+            scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+            title=name.capitalize(),
+        ),
+        tooltip=[
+            alt.Tooltip("study_id:N", title="study"),
+            alt.Tooltip("neighbour:N", title="similar study"),
+            alt.Tooltip("shared:Q", title="shared constructs"),
+            alt.Tooltip("jaccard:Q", format=".2f"),
+            alt.Tooltip("overlap:Q", format=".2f"),
+        ],
+        text="neighbour:N",
+        dark_text_when=f"datum.{measure} > 0.6",
+        title=_title(
+            f"Each study's {SIMILARITY_NEIGHBOURS} most similar studies ({name})",
+            "Cell: a study that shares at least one construct with the study on the left, "
+            "the most similar first; colour: how similar.",
+            f"Past {SIMILARITY_MATRIX} studies a matrix of every pair is not readable. "
+            + _page_note(
+                near.page, "studies", "in file order", "study_similarity() has every pair"
+            ),
+            source_caption(corpus),
+        ),
+        step=(120, 20),
     )
 
 
 def centrality_chart(corpus: Corpus, measure: str = "betweenness") -> alt.LayerChart:
     """Each study's concepts by centrality, with the most central one named.
+
+    Up to :data:`CENTRALITY_STUDIES` studies (and :data:`CENTRALITY_CONCEPTS` concepts), one
+    row of dots per study; past that, a histogram of every concept's centrality, stacked by
+    concept kind (:func:`~peerlib.chart_data.centrality_distribution`).
 
     Parameters
     ----------
@@ -551,8 +742,8 @@ def centrality_chart(corpus: Corpus, measure: str = "betweenness") -> alt.LayerC
     -------
     altair.LayerChart
         One row of dots per study (file order), a dot per concept placed by the measure,
-        coloured by kind and sized by degree, with each study's most central concept named.
-        The data are :func:`~peerlib.chart_data.centrality_frames`.
+        coloured by kind and sized by degree, with each study's most central concept named
+        (the data: :func:`~peerlib.chart_data.centrality_frames`); or the histogram.
 
     Examples
     --------
@@ -560,9 +751,11 @@ def centrality_chart(corpus: Corpus, measure: str = "betweenness") -> alt.LayerC
     >>> centrality_chart(load_corpus()).to_dict()["layer"][0]["encoding"]["x"]["field"]
     'betweenness'
     """
+    if len(corpus.study_ids) > CENTRALITY_STUDIES or len(corpus.concepts) > CENTRALITY_CONCEPTS:
+        return _centrality_distribution(corpus, measure)
     frames = centrality_frames(corpus, measure)
-    y = alt.Y("study_id:N", sort=corpus.study_ids, title=None)
     name = CENTRALITY_MEASURES[measure]
+    y = alt.Y("study_id:N", sort=corpus.study_ids, title=None)
     dots = (
         alt.Chart(frames.concepts)
         .mark_circle(opacity=0.8, stroke=PAPER, strokeWidth=0.5)
@@ -598,8 +791,51 @@ def centrality_chart(corpus: Corpus, measure: str = "betweenness") -> alt.LayerC
     )
 
 
+_HISTOGRAM_BINS = 20
+
+
+def _centrality_distribution(corpus: Corpus, measure: str) -> alt.LayerChart:
+    data = centrality_distribution(corpus, measure, bins=_HISTOGRAM_BINS)
+    name = CENTRALITY_MEASURES[measure]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(stroke=PAPER, strokeWidth=0.5)
+        .encode(
+            x=alt.X("bin_start:Q", title=name, scale=alt.Scale(domain=[0, 1])),
+            x2="bin_end:Q",
+            y=alt.Y("stack_start:Q", title="Concepts"),
+            y2="stack_end:Q",
+            color=alt.Color("kind:N", scale=_KIND, title="Concept kind"),
+            tooltip=[
+                alt.Tooltip("kind:N"),
+                alt.Tooltip("bin_start:Q", title="from", format=".2f"),
+                alt.Tooltip("bin_end:Q", title="to", format=".2f"),
+                alt.Tooltip("concepts:Q"),
+            ],
+        )
+    )
+    return _layered(
+        [bars],
+        width=520,
+        height=300,
+        title=_title(
+            "How central the concepts of the studies' graphs are",
+            f"{name} of all {_count(len(corpus.concepts), 'concept', 'concepts')} of "
+            f"{_count(len(corpus.study_ids), 'study', 'studies')}, counted in "
+            f"{_HISTOGRAM_BINS} bins, stacked by concept kind.",
+            f"Past {CENTRALITY_STUDIES} studies one row of dots per study is not readable; "
+            "study_measures() has every concept's measures.",
+            source_caption(corpus),
+        ),
+    )
+
+
 def evidence_density_chart(corpus: Corpus) -> alt.Chart:
     """How many excerpts back each theme of each study, coloured by what text was coded.
+
+    Up to :data:`EVIDENCE_THEMES` themes, one bar per theme; up to :data:`EVIDENCE_STUDIES`
+    studies, one bar per study, its themes together; past that, a histogram of the studies by
+    the evidence behind their themes.
 
     Parameters
     ----------
@@ -609,8 +845,10 @@ def evidence_density_chart(corpus: Corpus) -> alt.Chart:
     Returns
     -------
     altair.Chart
-        One bar per theme (studies in file order, then the paper's theme order). The data
-        are :func:`~peerlib.chart_data.evidence_density_frame`.
+        One bar per theme (studies in file order, then the paper's theme order; the data:
+        :func:`~peerlib.chart_data.evidence_density_frame`), per study
+        (:func:`~peerlib.chart_data.study_evidence_frame`) or per bin
+        (:func:`~peerlib.chart_data.evidence_distribution`).
 
     Examples
     --------
@@ -618,6 +856,10 @@ def evidence_density_chart(corpus: Corpus) -> alt.Chart:
     >>> evidence_density_chart(load_corpus()).to_dict()["mark"]["type"]
     'bar'
     """
+    if len(corpus.themes) > EVIDENCE_THEMES:
+        if len(corpus.study_ids) > EVIDENCE_STUDIES:
+            return _evidence_distribution(corpus)
+        return _study_evidence(corpus)
     data = evidence_density_frame(corpus)
     chart = (
         alt.Chart(data)
@@ -646,8 +888,83 @@ def evidence_density_chart(corpus: Corpus) -> alt.Chart:
     return cast(alt.Chart, chart)
 
 
+def _themes_together() -> str:
+    return (
+        f"Past {EVIDENCE_THEMES} themes one bar per theme is not readable: each study's themes "
+        "are counted together here (an excerpt once); theme_evidence() has each theme."
+    )
+
+
+def _study_evidence(corpus: Corpus) -> alt.Chart:
+    data = study_evidence_frame(corpus)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("excerpts:Q", title="Excerpts cited by relations on the study's themes"),
+            y=alt.Y("study_id:N", sort=corpus.study_ids, title=None),
+            color=alt.Color("coverage:N", scale=_COVERAGE, title="Text coded"),
+            tooltip=[
+                alt.Tooltip("study_id:N", title="study"),
+                alt.Tooltip("themes:Q"),
+                alt.Tooltip("excerpts:Q"),
+            ],
+        )
+        .properties(
+            width=360,
+            height=alt.Step(16),
+            title=_title(
+                "How much evidence backs each study's themes",
+                "Distinct excerpts cited by relations that touch a concept under one of the "
+                "study's themes.",
+                _themes_together(),
+                source_caption(corpus),
+            ),
+        )
+    )
+    return cast(alt.Chart, chart)
+
+
+def _evidence_distribution(corpus: Corpus) -> alt.Chart:
+    data = evidence_distribution(corpus, bins=_HISTOGRAM_BINS)
+    chart = (
+        alt.Chart(data)
+        .mark_bar(stroke=PAPER, strokeWidth=0.5)
+        .encode(
+            x=alt.X("bin_start:Q", title="Excerpts cited by relations on the study's themes"),
+            x2="bin_end:Q",
+            y=alt.Y("stack_start:Q", title="Studies"),
+            y2="stack_end:Q",
+            color=alt.Color("coverage:N", scale=_COVERAGE, title="Text coded"),
+            tooltip=[
+                alt.Tooltip("coverage:N", title="text coded"),
+                alt.Tooltip("bin_start:Q", title="from (excerpts)"),
+                alt.Tooltip("bin_end:Q", title="up to (not included)"),
+                alt.Tooltip("studies:Q"),
+            ],
+        )
+        .properties(
+            width=520,
+            height=300,
+            title=_title(
+                "How much evidence backs the studies' themes",
+                f"{_count(len(corpus.study_ids), 'study', 'studies')} counted by the distinct "
+                "excerpts cited by relations that touch a concept under one of their themes.",
+                f"Past {EVIDENCE_THEMES} themes and {EVIDENCE_STUDIES} studies, bars per theme "
+                "or study are not readable; theme_evidence() and study_evidence_frame() have "
+                "each.",
+                source_caption(corpus),
+            ),
+        )
+    )
+    return cast(alt.Chart, chart)
+
+
 def construct_evidence_chart(corpus: Corpus, construct_id: str) -> alt.Chart:
     """The evidence each study brings to one construct, with its representative excerpt.
+
+    Up to :data:`CONSTRUCT_EVIDENCE_STUDIES` studies, every study that speaks to the
+    construct, in file order; past that, the studies with the most excerpts, most first.
 
     Parameters
     ----------
@@ -659,8 +976,8 @@ def construct_evidence_chart(corpus: Corpus, construct_id: str) -> alt.Chart:
     Returns
     -------
     altair.Chart
-        One bar per study that speaks to the construct (file order), its length the excerpts,
-        its colour what text was coded; the caption names only those studies. The data are
+        One bar per study drawn, its length the excerpts, its colour what text was coded;
+        the caption names only those studies. The data are
         :func:`~peerlib.chart_data.construct_evidence_frame`.
 
     Examples
@@ -670,8 +987,17 @@ def construct_evidence_chart(corpus: Corpus, construct_id: str) -> alt.Chart:
     >>> construct_evidence_chart(corpus, corpus.construct_ids[0]).to_dict()["mark"]["type"]
     'bar'
     """
-    data = construct_evidence_frame(corpus, construct_id)
+    bars = construct_evidence_frame(corpus, construct_id, top=CONSTRUCT_EVIDENCE_STUDIES)
+    data = bars.data
     label = str(corpus.constructs.set_index("construct_id").loc[construct_id, "label"])
+    notes = []
+    if not bars.page.complete:
+        left = bars.page.total - bars.page.shown
+        notes.append(
+            f"Left out: {_count(left, 'study', 'studies')} with fewer excerpts, of "
+            f"{bars.page.total:,} that speak to the construct (the {bars.page.shown} with the "
+            "most are drawn, most first); construct_evidence() lists every excerpt."
+        )
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -681,7 +1007,11 @@ def construct_evidence_chart(corpus: Corpus, construct_id: str) -> alt.Chart:
                 title="Excerpts",
                 axis=alt.Axis(values=_whole_numbers(int(data["evidence"].max() or 1)), format="d"),
             ),
-            y=alt.Y("study_id:N", sort=corpus.study_ids, title=None),
+            y=alt.Y(
+                "study_id:N",
+                sort=corpus.study_ids if bars.page.complete else bars.order,
+                title=None,
+            ),
             color=alt.Color("coverage:N", scale=_COVERAGE, title="Text coded"),
             tooltip=[
                 alt.Tooltip("study_id:N", title="study"),
@@ -697,7 +1027,8 @@ def construct_evidence_chart(corpus: Corpus, construct_id: str) -> alt.Chart:
             title=_title(
                 f"Evidence for “{label}”, study by study",
                 "Bars: excerpts cited by each study's relations on the construct's concepts.",
-                source_caption(corpus, [str(s) for s in data["study_id"]]),
+                *notes,
+                source_caption(corpus, bars.order),
             ),
         )
     )
