@@ -1,14 +1,16 @@
 """Figures of a review: one function per chart, each returning an Altair chart.
 
 Each function takes the tidy frames that :mod:`peerlib.chart_data` builds and only encodes them:
-what a chart shows is decided (and tested) there, how it looks here. Charts carry no styling of
+what a chart shows is computed (and tested) there; here, which design fits the size of the
+review, and how it looks. Charts carry no styling of
 their own beyond what encodes data: the look comes from the house theme
 (:func:`peerlib.theme.register_theme`), which the caller enables or which
 :func:`peerlib.save_chart` applies. Colours are colour-blind safe (Okabe-Ito for categories,
 viridis for amounts; every palette comes from :mod:`peerlib.theme`); every chart has a title that
-says what the reader sees and a caption line naming its sources. Data are pre-aggregated, so no
-chart comes near Altair's row limit, and band sizes are per item, so charts grow with the review
-instead of crushing labels.
+says what the reader sees and a caption line naming its sources. Band sizes are per item, so
+charts grow with the review instead of crushing labels; and past the sizes below, each chart
+changes its design (pages, top items, distributions) so that it stays readable, its files stay
+small and its data stay under Altair's 5,000-row limit. The caption then says what is left out.
 """
 
 from __future__ import annotations

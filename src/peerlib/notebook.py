@@ -51,8 +51,7 @@ def setup_notebook(*, interactive: bool = False) -> None:
     """
     check_injected_parameters()
     alt.theme.enable(register_theme())
-    # peerlib's charts are pre-aggregated; the similarity matrix of a large review is n x n
-    alt.data_transformers.disable_max_rows()
+    # Altair's 5,000-row guard stays on: peerlib's charts aggregate or page a large review
     if interactive:
         alt.renderers.enable("mimetype")
     else:

@@ -4,22 +4,25 @@
 ``synthesis.yaml``) that ``peerlib validate`` accepts, built from the review bundled with
 peerlib so that every study has realistic size and structure:
 
-- **studies** are copies of the five bundled studies, taken in turn (study ``i`` copies bundled
-  study ``i mod 5``, in file order), under new ids ``<source>_<i>`` (``moran2025_0004``). Each
-  copy is perturbed: its year moves by up to five years, its coverage is redrawn (about 60%
-  full text, 30% results only, 10% abstract only), and about a fifth of its relations are
-  dropped (at least one is kept), so copies of one paper differ in their graphs and counts.
-  Themes, concepts and excerpts are the source's own.
+- **studies** are copies of the five bundled studies, taken in turn: study number ``k`` (from
+  1) copies the ``(k - 1) mod 5``-th bundled study in file order, under the id
+  ``<source>_<k>`` with ``k`` zero-padded (``moran2025_0005``). Each copy is perturbed: its
+  year moves by up to five years, its coverage is redrawn (about 60% full text, 30% results
+  only, 10% abstract only), and about a fifth of its relations are dropped (at least one is
+  kept), so copies of one paper differ in their graphs and counts. Themes, concepts and
+  excerpts are the source's own.
 - **constructs** are the bundled synthesis's constructs. A copy maps onto a construct when its
-  source does (in 85% of cases: the rest leave a gap in the matrix), with a random non-empty
-  subset of the source's concepts there. Each study relation of the bundled synthesis is
-  repeated between pairs of copies of its two studies (the k-th copy of one with the k-th of the
-  other, for about half of the pairs), with its type, rationale and evidence. Every 25 studies
-  add one more construct (a variant of a bundled one, drawn on by a random group of copies,
-  with a few agreements, extensions and, in a third of them, a refutation), so the construct
-  axis grows with the review too.
+  source does (in 85% of cases: the rest leave gaps in the matrix), with a random non-empty
+  subset of the source's concepts there; a copy left with no construct at all is mapped onto
+  the first construct its source maps onto, so every study speaks to some construct.
+- **study relations**: each relation of the bundled synthesis is repeated between copies of
+  its two studies (the k-th copy of one with the k-th copy of the other, for about half of the
+  pairs), with its type, rationale and evidence.
+- **more constructs**: every 25 studies add one (a variant of a bundled construct, drawn on by
+  a random group of copies, with a few agreements and extensions and, in a third of them, a
+  refutation), so the construct axis grows with the review too.
 
-The same ``(n_studies, seed)`` writes the same bytes on every run and machine.
+The same ``(n_studies, seed)`` writes the same bytes on every run (with the pinned PyYAML).
 
 Examples
 --------
@@ -192,6 +195,29 @@ def _constructs(
     return constructs
 
 
+def _map_every_study(
+    constructs: list[Document], synthesis: Document, copies_of: dict[str, list[str]]
+) -> None:
+    """Map a copy that no construct kept onto the first construct its source maps onto."""
+    mapped = {sid for con in constructs for sid in con["concepts"]}
+    by_id = {con["id"]: con for con in constructs}
+    for source, copies in copies_of.items():
+        for copy in copies:
+            if copy in mapped:
+                continue
+            template = next(t for t in synthesis["constructs"] if source in t["concepts"])
+            concepts = list(template["concepts"][source])
+            construct = by_id.get(template["id"])
+            if construct is None:  # no copy kept it: bring it back, for this copy alone
+                construct = {**template, "concepts": {}, "relations": [], "study_specific": True}
+                constructs.insert(0, construct)
+                by_id[template["id"]] = construct
+            construct["concepts"] = dict(sorted({**construct["concepts"], copy: concepts}.items()))
+            construct["study_specific"] = bool(template.get("study_specific")) or (
+                len(construct["concepts"]) < 2
+            )
+
+
 def write_review(folder: str | os.PathLike[str], n_studies: int, seed: int = 0) -> list[str]:
     """Write a valid generated review of ``n_studies`` studies into ``folder``.
 
@@ -236,5 +262,6 @@ def write_review(folder: str | os.PathLike[str], n_studies: int, seed: int = 0) 
     for copies in copies_of.values():
         copies.sort(key=lambda c: int(c.rsplit("_", 1)[1]))
     constructs = _constructs(synthesis, copies_of, first_excerpt, n_studies, rng)
+    _map_every_study(constructs, synthesis, copies_of)
     _dump({"constructs": constructs}, root / "synthesis.yaml")
     return [new_id for new_id, _ in ids]
