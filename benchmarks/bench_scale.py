@@ -57,6 +57,7 @@ def _charts(peerlib: Any, corpus: Any) -> dict[str, Callable[[], Any]]:
         "construct_evidence_chart": lambda: peerlib.construct_evidence_chart(
             corpus, corpus.construct_ids[0]
         ),
+        "line_of_argument_chart": lambda: peerlib.line_of_argument_chart(corpus),
     }
 
 

@@ -15,10 +15,15 @@ from ._tables import frame_of
 from .charts import source_caption
 from .comparison import line_of_argument
 from .loading import Corpus
+from .theme import OPPOSE_COLOUR, UNCONTESTED_COLOUR
 
-__all__ = ["line_of_argument_chart", "line_of_argument_points"]
+__all__ = ["ARGUMENT_CONSTRUCTS", "line_of_argument_chart", "line_of_argument_points"]
 
-_REFUTED, _AGREED = "#D55E00", "#0072B2"
+#: Up to this many constructs, every construct of the synthesis is a column; past it, only
+#: those the argument rests on (the caption says how many are left out).
+ARGUMENT_CONSTRUCTS = 30
+#: Up to this many studies behind a dot, the size legend shows every count.
+_EVERY_COUNT = 6
 
 
 def _label(position: int, claim: str, limit: int = 70) -> str:
@@ -98,9 +103,10 @@ def line_of_argument_chart(corpus: Corpus) -> alt.LayerChart:
 
     Rows are the steps, top to bottom in the order of the argument; columns are the
     synthesis's constructs (all of them, so a construct the argument does not use shows as an
-    empty column). A dot's size counts the step's studies behind that construct; vermillion
-    dots are constructs on which studies refute each other. A line joins each step to the
-    next through its first construct, so the path of the argument can be followed.
+    empty column; past :data:`ARGUMENT_CONSTRUCTS` constructs, only those it uses). A dot's
+    size counts the step's studies behind that construct; vermillion dots are constructs on
+    which studies refute each other. A line joins each step to the next through its first
+    construct, so the path of the argument can be followed.
 
     Examples
     --------
@@ -112,6 +118,16 @@ def line_of_argument_chart(corpus: Corpus) -> alt.LayerChart:
     points = line_of_argument_points(corpus)
     steps = list(dict.fromkeys(points["step"]))
     constructs = [str(c) for c in corpus.constructs["label"]]
+    notes = []
+    if len(constructs) > ARGUMENT_CONSTRUCTS:
+        used = set(points["construct"])
+        unused = len([c for c in constructs if c not in used])
+        constructs = [c for c in constructs if c in used]
+        if unused:
+            notes.append(
+                f"Left out: {unused:,} of {unused + len(constructs):,} constructs the argument "
+                "does not rest on (empty columns)."
+            )
     x = alt.X(
         "construct:N",
         sort=constructs,
@@ -136,9 +152,11 @@ def line_of_argument_chart(corpus: Corpus) -> alt.LayerChart:
             size=alt.Size(
                 "studies:Q",
                 scale=alt.Scale(domain=[0, top], range=[0, 420]),
-                legend=alt.Legend(title="Studies", values=list(range(1, top + 1))),
+                legend=alt.Legend(title="Studies", values=_counts(top)),
             ),
-            color=alt.condition("datum.refuted", alt.value(_REFUTED), alt.value(_AGREED)),
+            color=alt.condition(
+                "datum.refuted", alt.value(OPPOSE_COLOUR), alt.value(UNCONTESTED_COLOUR)
+            ),
             tooltip=[
                 alt.Tooltip("position:Q", title="step"),
                 alt.Tooltip("claim:N"),
@@ -159,7 +177,22 @@ def line_of_argument_chart(corpus: Corpus) -> alt.LayerChart:
                 "on, sized by the studies behind it.",
                 "Vermillion: studies refute each other on that construct. Hover for the full "
                 "claim and the kinds of evidence.",
+                *notes,
                 source_caption(corpus),
             ],
         ),
     )
+
+
+def _counts(top: int) -> list[int]:
+    """Legend values for a count up to ``top``: every one up to a few, else about six.
+
+    Examples
+    --------
+    >>> _counts(3), _counts(829)
+    ([1, 2, 3], [1, 166, 332, 498, 664, 829])
+    """
+    if top <= _EVERY_COUNT:
+        return list(range(1, top + 1))
+    step = -(-top // 5)
+    return sorted({1, *range(step, top, step), top})

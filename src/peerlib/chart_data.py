@@ -384,7 +384,8 @@ def synthesis_network_frames(
         order on a tie), and the links between them; ``None``: every construct.
     max_links
         Past this many links, draw only those with the most study relations (the earlier
-        pair on a tie); the layout still uses every link. ``None``: every link.
+        pair on a tie). ``None``: every link. Either way the layout places every construct
+        by every link, as the graph files do, so a construct sits where it would in full.
 
     Returns
     -------
@@ -408,13 +409,6 @@ def synthesis_network_frames(
     True
     """
     graph = synthesis_graph(corpus)
-    constructs = list(graph.nodes)
-    if max_constructs is not None and len(constructs) > max_constructs:
-        support = [-graph.nodes[c]["n_studies"] for c in constructs]
-        ranked = sorted(range(len(constructs)), key=lambda i: (support[i], i))
-        kept = {constructs[i] for i in ranked[:max_constructs]}
-        graph = graph.subgraph([c for c in constructs if c in kept])
-    node_page = Page(1, 1, graph.number_of_nodes(), len(constructs))
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, d in graph.edges(data=True):
         pair = pairs.setdefault(
@@ -425,10 +419,19 @@ def synthesis_network_frames(
         pair["studies"].update(d["studies"])
         pair["opposing"] += len(d["relations"]) if d["type"] in OPPOSING else 0
     ordered = sorted(pairs.items())
+    # laid out with every construct and link, as the graph files are (peerlib._drawing)
     simple = nx.Graph()
     simple.add_nodes_from(graph.nodes)
     simple.add_edges_from((u, v) for (u, v), _ in ordered if u != v)
     pos = grouped_layout(simple, {}, seed=seed)
+    constructs = list(graph.nodes)
+    if max_constructs is not None and len(constructs) > max_constructs:
+        support = [-graph.nodes[c]["n_studies"] for c in constructs]
+        ranked = sorted(range(len(constructs)), key=lambda i: (support[i], i))
+        kept = {constructs[i] for i in ranked[:max_constructs]}
+        graph = graph.subgraph([c for c in constructs if c in kept])
+        ordered = [((u, v), p) for (u, v), p in ordered if u in kept and v in kept]
+    node_page = Page(1, 1, graph.number_of_nodes(), len(constructs))
     total = len(ordered)
     if max_links is not None and total > max_links:
         strongest = sorted(range(total), key=lambda i: (-ordered[i][1]["relations"], i))

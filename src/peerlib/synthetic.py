@@ -17,7 +17,10 @@ peerlib so that every study has realistic size and structure:
   the first construct its source maps onto, so every study speaks to some construct.
 - **study relations**: each relation of the bundled synthesis is repeated between copies of
   its two studies (the k-th copy of one with the k-th copy of the other, for about half of the
-  pairs), with its type, rationale and evidence.
+  pairs), with its type, rationale, evidence and ``extended_by``.
+- **line of argument**: the bundled one, each step on the constructs kept and naming every
+  copy of its studies that maps onto them (the synthesis's ``untranslated`` reasons and
+  ``unmapped`` concepts are about the bundled studies and are left out);
 - **more constructs**: every 25 studies add one (a variant of a bundled construct, drawn on by
   a random group of copies, with a few agreements and extensions and, in a third of them, a
   refutation), so the construct axis grows with the review too.
@@ -45,7 +48,7 @@ from typing import Any
 
 import yaml
 
-from .loading import corpus_root
+from .corpus_files import corpus_root
 from .models import COVERAGES
 
 __all__ = ["write_review"]
@@ -144,14 +147,16 @@ def _constructs(
             )
             for ca, cb in pairs:
                 if rng.random() < _REPEAT_STUDY_RELATION:
-                    relations.append(
-                        {
-                            **rel,
-                            "studies": [ca, cb],
-                            "evidence": _renamed(rel.get("evidence", []), {a: ca, b: cb}),
-                        }
-                    )
+                    copy = {
+                        **rel,
+                        "studies": [ca, cb],
+                        "evidence": _renamed(rel.get("evidence", []), {a: ca, b: cb}),
+                    }
+                    if rel.get("extended_by"):
+                        copy["extended_by"] = {a: ca, b: cb}[rel["extended_by"]]
+                    relations.append(copy)
         construct = {**template, "concepts": dict(sorted(mapped.items())), "relations": relations}
+        construct.pop("untranslated", None)  # reasons about the bundled pairs, not the copies
         construct["study_specific"] = bool(template.get("study_specific")) or len(mapped) < 2
         constructs.append(construct)
 
@@ -164,13 +169,14 @@ def _constructs(
         mapped = {c: list(template["concepts"][sources_of[c]]) for c in group}
         relations = []
         for k in range(min(3, len(group) - 1)):
-            relations.append(
-                {
-                    "studies": [group[k], group[k + 1]],
-                    "type": rng.choice(["agree", "extend"]),
-                    "rationale": "Generated: both copies report the same finding.",
-                }
-            )
+            relation = {
+                "studies": [group[k], group[k + 1]],
+                "type": rng.choice(["agree", "extend"]),
+                "rationale": "Generated: both copies report the same finding.",
+            }
+            if relation["type"] == "extend":
+                relation["extended_by"] = group[k + 1]
+            relations.append(relation)
         if len(group) >= 2 and rng.random() < 1 / 3:
             a, b = group[0], group[-1]
             relations.append(
@@ -218,6 +224,43 @@ def _map_every_study(
             )
 
 
+def _line_of_argument(
+    synthesis: Document, constructs: list[Document], copies_of: dict[str, list[str]]
+) -> list[Document]:
+    """The bundled line of argument over the copies: each step on the constructs kept, naming
+    every copy of its studies that maps onto one of them, citing the first such copy's excerpts."""
+    kept = {con["id"]: con for con in constructs}
+    steps = []
+    for step in synthesis.get("line_of_argument") or []:
+        ids = [c for c in step["constructs"] if c in kept]
+        mapped = {sid for c in ids for sid in kept[c]["concepts"]}
+        studies = [
+            copy
+            for source in step["studies"]
+            for copy in copies_of.get(source, [])
+            if copy in mapped
+        ]
+        if not ids or not studies:
+            continue
+        first: dict[str, str] = {}
+        for copy in studies:
+            first.setdefault(copy.rsplit("_", 1)[0], copy)
+        evidence = [
+            f"{first[source]}/{eid}"
+            for source, eid in (ref.split("/", 1) for ref in step.get("evidence") or [])
+            if source in first
+        ]
+        steps.append(
+            {
+                **step,
+                "constructs": ids,
+                "studies": sorted(studies),
+                "evidence": evidence,
+            }
+        )
+    return steps
+
+
 def write_review(folder: str | os.PathLike[str], n_studies: int, seed: int = 0) -> list[str]:
     """Write a valid generated review of ``n_studies`` studies into ``folder``.
 
@@ -263,5 +306,9 @@ def write_review(folder: str | os.PathLike[str], n_studies: int, seed: int = 0) 
         copies.sort(key=lambda c: int(c.rsplit("_", 1)[1]))
     constructs = _constructs(synthesis, copies_of, first_excerpt, n_studies, rng)
     _map_every_study(constructs, synthesis, copies_of)
-    _dump({"constructs": constructs}, root / "synthesis.yaml")
+    document: Document = {"constructs": constructs}
+    steps = _line_of_argument(synthesis, constructs, copies_of)
+    if steps:
+        document["line_of_argument"] = steps
+    _dump(document, root / "synthesis.yaml")
     return [new_id for new_id, _ in ids]
