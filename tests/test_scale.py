@@ -10,6 +10,8 @@ for SVG, PNG and PDF, 5 MB for HTML. How long all this takes is measured by
 from __future__ import annotations
 
 import filecmp
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from peerlib.charts import (
     SIMILARITY_PER_PAGE,
 )
 from peerlib.export import chart_spec, render
+from peerlib.measures import PARALLEL_FROM
 from peerlib.synthetic import STUDIES_PER_EXTRA_CONSTRUCT, write_review
 
 STUDIES = 200
@@ -146,3 +149,29 @@ def test_comparison_tables_of_a_large_review(large: Corpus) -> None:
     assert len(refutations) == int((large.study_relations["type"] == "refute").sum())
     table = peerlib.translation_table(large)
     assert len(table) == len(large.alignment[["construct_id", "study_id"]].drop_duplicates())
+
+
+_MEASURES_BOTH_WAYS = """
+import sys
+import pandas as pd
+from peerlib import load_corpus
+from peerlib.measures import study_measures
+
+corpus = load_corpus(sys.argv[1], jobs=1)
+alone = study_measures(corpus, jobs=1)
+shared = study_measures(corpus, jobs=2)  # forked workers: no vl-convert in this process
+pd.testing.assert_frame_equal(alone, shared, check_exact=True)
+print(len(shared))
+"""
+
+
+def test_study_measures_in_worker_processes_are_the_same(review: Path, large: Corpus) -> None:
+    assert STUDIES >= PARALLEL_FROM
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURES_BOTH_WAYS, str(review)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [str(len(large.concepts))]

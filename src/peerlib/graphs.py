@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -59,8 +59,23 @@ class _StudyTables(NamedTuple):
     relation_evidence: pd.DataFrame
 
 
-def study_graphs(corpus: Corpus) -> dict[str, nx.MultiDiGraph]:
-    """:func:`study_graph` of every study (corpus order), reading each table once.
+def study_graphs(
+    corpus: Corpus, study_ids: Sequence[str] | None = None
+) -> dict[str, nx.MultiDiGraph]:
+    """:func:`study_graph` of every study (or of ``study_ids``), reading each table once.
+
+    Parameters
+    ----------
+    corpus
+        A loaded corpus.
+    study_ids
+        The studies to build, in the order wanted; default every study, in corpus order. An
+        unknown id raises :class:`~peerlib.loading.UnknownIdError`.
+
+    Returns
+    -------
+    dict
+        Study id -> its graph, in that order.
 
     Examples
     --------
@@ -69,14 +84,33 @@ def study_graphs(corpus: Corpus) -> dict[str, nx.MultiDiGraph]:
     >>> graphs = study_graphs(corpus)
     >>> list(graphs) == corpus.study_ids
     True
+    >>> list(study_graphs(corpus, ["moran2025"]))
+    ['moran2025']
     """
+    if study_ids is None:
+        return _study_graphs(
+            _StudyTables(
+                corpus.study_ids,
+                corpus.theme_concepts,
+                corpus.concepts,
+                corpus.relations,
+                corpus.relation_evidence,
+            )
+        )
+    for sid in study_ids:
+        check_study_id(corpus, sid)
+    wanted = set(study_ids)
+
+    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["study_id"].isin(wanted)]
+
     return _study_graphs(
         _StudyTables(
-            corpus.study_ids,
-            corpus.theme_concepts,
-            corpus.concepts,
-            corpus.relations,
-            corpus.relation_evidence,
+            list(study_ids),
+            rows(corpus.theme_concepts),
+            rows(corpus.concepts),
+            rows(corpus.relations),
+            rows(corpus.relation_evidence),
         )
     )
 

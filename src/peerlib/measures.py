@@ -24,8 +24,12 @@ for them.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -36,6 +40,7 @@ from .graphs import study_graph, study_graphs, synthesis_graph
 from .loading import Corpus, check_study_id
 
 __all__ = [
+    "PARALLEL_FROM",
     "SYNTHESIS",
     "graph_measures",
     "study_measures",
@@ -226,13 +231,19 @@ def _all_theme_parents(corpus: Corpus) -> dict[str, dict[str, str | None]]:
     return parents
 
 
-def study_measures(corpus: Corpus) -> pd.DataFrame:
+def study_measures(corpus: Corpus, *, jobs: int | None = None) -> pd.DataFrame:
     """:func:`graph_measures` of every study graph, one after the other.
 
     Parameters
     ----------
     corpus
         A loaded corpus.
+    jobs
+        Worker processes that share the studies of a large review (from
+        :data:`PARALLEL_FROM` studies); default all cores, ``1`` none. Workers are forked,
+        which is safe only before vl-convert has started its threads (a process that has
+        drawn a chart); after that the studies are measured in this process. The result is
+        the same either way.
 
     Returns
     -------
@@ -249,13 +260,42 @@ def study_measures(corpus: Corpus) -> pd.DataFrame:
     >>> m["study_id"].unique().tolist() == corpus.study_ids
     True
     """
+    studies = corpus.study_ids
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(studies) >= PARALLEL_FROM and "vl_convert" not in sys.modules:
+        size = -(-len(studies) // (workers * 4))
+        chunks = [studies[i : i + size] for i in range(0, len(studies), size)]
+        global _FORKED_CORPUS
+        _FORKED_CORPUS = corpus  # inherited by the forked workers, never pickled
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                rows = [row for part in pool.map(_forked_rows, chunks) for row in part]
+        finally:
+            _FORKED_CORPUS = None
+    else:
+        rows = _rows_of(corpus, None)
+    return _frame(rows, [("study_id", "string"), *_MEASURES])
+
+
+#: From this many studies on, :func:`study_measures` shares them among worker processes.
+PARALLEL_FROM = 200
+_FORKED_CORPUS: Corpus | None = None
+
+
+def _rows_of(corpus: Corpus, study_ids: list[str] | None) -> list[tuple[Any, ...]]:
+    """The rows of :func:`study_measures` for these studies (``None``: all)."""
     parents = _all_theme_parents(corpus)
-    rows = [
+    return [
         (sid, *row)
-        for sid, graph in study_graphs(corpus).items()
+        for sid, graph in study_graphs(corpus, study_ids).items()
         for row in _measure_rows(graph, parents.get(sid, {}))
     ]
-    return _frame(rows, [("study_id", "string"), *_MEASURES])
+
+
+def _forked_rows(study_ids: list[str]) -> list[tuple[Any, ...]]:
+    assert _FORKED_CORPUS is not None, "runs in a worker forked by study_measures"
+    return _rows_of(_FORKED_CORPUS, study_ids)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
