@@ -20,11 +20,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .argument_chart import line_of_argument_chart, line_of_argument_points
     from .chart_data import (
+        centrality_distribution,
         centrality_frames,
         construct_evidence_frame,
         construct_heatmap_frame,
         evidence_density_frame,
+        evidence_distribution,
         similarity_frame,
+        similarity_neighbours,
+        similarity_order,
+        study_evidence_frame,
         study_network_frames,
         synthesis_network_frames,
     )
@@ -74,11 +79,16 @@ __version__ = "0.2.0"
 # Exports load on first use, so `import peerlib` (and the CLI's fast paths, such as a no-op
 # build) does not pay for pandas, altair and networkx until they are needed.
 _EXPORTS: dict[str, str] = {
+    "centrality_distribution": "chart_data",
     "centrality_frames": "chart_data",
     "construct_evidence_frame": "chart_data",
     "construct_heatmap_frame": "chart_data",
     "evidence_density_frame": "chart_data",
+    "evidence_distribution": "chart_data",
     "similarity_frame": "chart_data",
+    "similarity_neighbours": "chart_data",
+    "similarity_order": "chart_data",
+    "study_evidence_frame": "chart_data",
     "study_network_frames": "chart_data",
     "synthesis_network_frames": "chart_data",
     "Corpus": "loading",
