@@ -49,13 +49,13 @@ from typing import Any
 import yaml
 
 from .corpus_files import corpus_root
-from .models import COVERAGES
 
 __all__ = ["write_review"]
 
 #: One extra construct per this many studies.
 STUDIES_PER_EXTRA_CONSTRUCT = 25
-_COVERAGE_WEIGHTS = (6, 3, 1)  # full text, results only, abstract only
+#: How often a copy's text is coded in full, results only or abstract only (never citation only).
+_COVERAGE_WEIGHTS = {"full_text": 6, "results_only": 3, "abstract_only": 1}
 _KEEP_RELATION = 0.8
 _KEEP_MAPPING = 0.85
 _KEEP_CONCEPT = 0.8
@@ -64,10 +64,16 @@ _REPEAT_STUDY_RELATION = 0.5
 Document = dict[str, Any]
 
 
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """A safe dumper that writes every shared object in full: the reader refuses aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _dump(doc: Document, path: Path) -> None:
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(
-        doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
     )
     path.write_text(text, encoding="utf-8")
 
@@ -89,7 +95,7 @@ def _copy_study(source: Document, new_id: str, rng: random.Random) -> Document:
     citation["doi"] = f"10.5555/peerlib.synthetic.{new_id}"
     doc["citation"] = citation
     context = dict(source["context"])
-    context["coverage"] = rng.choices(COVERAGES, weights=_COVERAGE_WEIGHTS)[0]
+    context["coverage"] = rng.choices(list(_COVERAGE_WEIGHTS), list(_COVERAGE_WEIGHTS.values()))[0]
     doc["context"] = context
     relations = [r for r in source["relations"] if rng.random() < _KEEP_RELATION]
     if not relations and source["relations"]:
