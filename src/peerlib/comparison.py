@@ -629,9 +629,9 @@ def refutations(corpus: Corpus) -> pd.DataFrame:
     )
 
 
-def _kinds_of(corpus: Corpus, studies: Iterable[str]) -> str:
-    """The kinds of the given studies in words, e.g. ``"2 empirical studies and 1 ..."``."""
-    kinds = study_kinds(corpus.studies)
+def _kinds_of(kinds: dict[str, tuple[str | None, str]], studies: Iterable[str]) -> str:
+    """The kinds of the given studies in words, e.g. ``"2 empirical studies and 1 ..."``;
+    ``kinds`` is :func:`~peerlib._evidence.study_kinds` of the corpus, read once per table."""
     return describe_kinds(kinds[s] for s in studies)
 
 
@@ -682,6 +682,7 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
     True
     """
     ix = _index(corpus)
+    kinds = study_kinds(corpus.studies)
     rows = []
     for con in _constructs(corpus):
         if pd.isna(con["finding"]) and not all_constructs:
@@ -697,7 +698,7 @@ def cerqual_summary(corpus: Corpus, *, all_constructs: bool = False) -> pd.DataF
                 cid,
                 "; ".join(studies),
                 len(studies),
-                _kinds_of(corpus, studies),
+                _kinds_of(kinds, studies),
                 evidence,
                 len(cited) - evidence,
                 notes or None,
@@ -853,6 +854,7 @@ def line_of_argument(corpus: Corpus) -> pd.DataFrame:
     constructs = _grouped(corpus.argument_constructs, "construct_id")
     studies = _grouped(corpus.argument_studies, "study_id")
     excerpts = Counter(str(s) for s in corpus.argument_evidence["step_id"])
+    kinds = study_kinds(corpus.studies)
     rows = []
     arg = corpus.argument
     for position, step, claim, note in zip(
@@ -866,7 +868,7 @@ def line_of_argument(corpus: Corpus) -> pd.DataFrame:
                 str(claim),
                 "; ".join(labels[c] for c in constructs[sid]),
                 "; ".join(studies[sid]),
-                _kinds_of(corpus, studies[sid]),
+                _kinds_of(kinds, studies[sid]),
                 excerpts[sid],
                 _text(note),
             )
