@@ -1,7 +1,8 @@
 """Benchmark: validate and load a large generated review, cold, in a fresh process.
 
-Generates N study files by copying the bundled studies under new ids (so they have realistic
-size and structure), then times, each in a new interpreter (imports included):
+Generates a review of N studies with :func:`peerlib.synthetic.write_review` (copies of the
+bundled studies under new ids, so they have realistic size and structure, and a synthesis that
+maps them onto constructs), then times, each in a new interpreter (imports included):
 
 - ``peerlib validate -q DIR`` (the command a user runs), and
 - ``peerlib.load_corpus(DIR)`` (validation plus building the tables).
@@ -19,23 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from peerlib import corpus_root
-
 
 def generate(target: Path, count: int) -> int:
-    """Write ``count`` study files into ``target/studies``; return their total size in bytes."""
-    sources = sorted((corpus_root() / "studies").glob("*.yaml"))
-    texts = [(p.stem, p.read_text(encoding="utf-8")) for p in sources]
-    folder = target / "studies"
-    folder.mkdir(parents=True)
-    total = 0
-    for i in range(count):
-        stem, text = texts[i % len(texts)]
-        new = f"{stem}_{i:05d}"
-        data = text.replace(f"id: {stem}", f"id: {new}", 1).encode("utf-8")
-        (folder / f"{new}.yaml").write_bytes(data)
-        total += len(data)
-    return total
+    """Write a review of ``count`` studies into ``target``; return its total size in bytes."""
+    from peerlib.synthetic import write_review
+
+    write_review(target, count, seed=0)
+    return sum(p.stat().st_size for p in target.rglob("*.yaml"))
 
 
 def timed(argv: list[str]) -> float:
@@ -52,7 +43,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         size = generate(root, args.studies)
-        print(f"{args.studies} study files, {size / 1e6:.1f} MB")
+        print(f"{args.studies} studies and their synthesis, {size / 1e6:.1f} MB")
         load = f"import peerlib; c = peerlib.load_corpus({str(root)!r}); print(len(c.relations))"
         cases = {
             "peerlib validate (cold)": [

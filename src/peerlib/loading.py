@@ -285,7 +285,7 @@ def validate(
     >>> [str(p) for p in validate("no-such-folder")]
     ['no-such-folder:1: (folder): corpus folder does not exist']
     """
-    read = read_corpus(corpus_root(path))
+    read = read_corpus(corpus_root(path), complete=complete)
     return read.problems + read.gaps if complete else read.problems
 
 
@@ -337,9 +337,15 @@ def _read_study(path: Path, shown: str) -> _FileResult:
 
 
 def read_corpus(
-    root: Path, studies: Sequence[str] | None = None, jobs: int | None = None
+    root: Path,
+    studies: Sequence[str] | None = None,
+    jobs: int | None = None,
+    *,
+    complete: bool = False,
 ) -> CorpusRead:
-    """Read and check a corpus folder. ``studies`` restricts it to those ids, without synthesis."""
+    """Read and check a corpus folder. ``studies`` restricts it to those ids, without synthesis;
+    ``complete`` also works out the gaps (every pair of studies sharing a construct, so it grows
+    with the square of a construct's studies: only when asked)."""
     result = CorpusRead(root, {name: [] for name in _tables.COLUMNS})
     layout = layout_problem(root)
     if layout is not None and not (root.is_dir() and studies is not None):
@@ -408,7 +414,9 @@ def read_corpus(
             )
         )
     elif studies is None and synthesis_path is not None:
-        result.problems += _read_synthesis(synthesis_path, result, concepts, evidence, broken)
+        result.problems += _read_synthesis(
+            synthesis_path, result, concepts, evidence, broken, complete
+        )
     review_path = review_file(root)
     if studies is None and review_path is not None:
         result.problems += _read_review(review_path, result, set(concepts), broken)
@@ -423,6 +431,7 @@ def _read_synthesis(
     concepts: dict[str, set[str]],
     evidence: dict[str, set[str]],
     broken: set[str],
+    complete: bool,
 ) -> list[Problem]:
     shown = str(path)
     doc = _read_document(path, shown)
@@ -432,7 +441,7 @@ def _read_synthesis(
     if synthesis is not None and not problems:
         for table, rows in _tables.synthesis_rows(synthesis).items():
             result.rows[table].extend(rows)
-        if not broken:
+        if complete and not broken:
             result.gaps += synthesis_gaps(shown, doc, synthesis, concepts)
     return problems
 
