@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -173,3 +175,19 @@ def test_a_second_load_of_unchanged_files_is_a_copy_of_the_first(tmp_path: Path)
     study.write_text("id: [", encoding="utf-8")
     with pytest.raises(CorpusError):
         load_corpus(root)
+
+
+def test_a_large_review_loads_in_parallel_inside_a_kernel_that_has_drawn_charts(
+    tmp_path: Path,
+) -> None:
+    # In a warm build kernel, vl-convert's threads exist (so workers start from a clean
+    # forkserver) and __main__ has no __spec__ (as in every Jupyter kernel).
+    root = study_copies(tmp_path / "big", "alpha", 60, "s")
+    code = (
+        "import sys, vl_convert, peerlib\n"
+        "del sys.modules['__main__'].__spec__\n"
+        f"print(len(peerlib.load_corpus({str(root)!r}, jobs=2).studies))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "60"

@@ -470,6 +470,11 @@ def _map_studies(files: list[Path], shown: list[str], jobs: int | None) -> list[
     # forking a process with foreign threads can deadlock, so start clean workers then.
     method = "forkserver" if "vl_convert" in sys.modules else "fork"
     context = multiprocessing.get_context(method)
+    main = sys.modules.get("__main__")
+    if method != "fork" and main is not None and not hasattr(main, "__spec__"):
+        # a Jupyter kernel's __main__ has no __spec__, which multiprocessing reads when it
+        # starts clean workers; None says "nothing to re-import", which is true there
+        main.__spec__ = None
     chunk = max(1, len(files) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         return list(pool.map(_read_study, files, shown, chunksize=chunk))
