@@ -28,18 +28,32 @@ class NodeStyle(NamedTuple):
     colour: str
 
 
+def primary_themes(graph: nx.MultiDiGraph) -> dict[Hashable, str | None]:
+    """Each concept's first theme (``None`` for a concept in no theme): its group in a figure."""
+    return {n: (d["themes"][0] if d["themes"] else None) for n, d in graph.nodes(data=True)}
+
+
+def study_positions(graph: nx.MultiDiGraph, seed: int) -> dict[Hashable, tuple[float, float]]:
+    """Where a study graph's concepts sit: grouped by each concept's first theme."""
+    return grouped_layout(graph, primary_themes(graph), seed=seed)
+
+
+def synthesis_positions(graph: nx.MultiDiGraph, seed: int) -> dict[Hashable, tuple[float, float]]:
+    """Where the synthesis graph's constructs sit: one undirected line per pair of distinct
+    constructs, every construct and link laid out (a chart that shows fewer keeps these)."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    return grouped_layout(simple, {}, seed=seed)
+
+
 def _study_styles(graph: nx.MultiDiGraph, seed: int) -> dict[Hashable, NodeStyle]:
-    primary = {n: (d["themes"][0] if d["themes"] else None) for n, d in graph.nodes(data=True)}
-    pos = grouped_layout(graph, primary, seed=seed)
+    pos = study_positions(graph, seed)
     return {n: NodeStyle(*pos[n], KIND_COLOURS[str(d["kind"])]) for n, d in graph.nodes(data=True)}
 
 
 def _synthesis_styles(graph: nx.MultiDiGraph, seed: int) -> dict[Hashable, NodeStyle]:
-    # as the synthesis chart: one undirected line per pair of distinct constructs
-    simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes)
-    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
-    pos = grouped_layout(simple, {}, seed=seed)
+    pos = synthesis_positions(graph, seed)
     return {
         n: NodeStyle(*pos[n], OPPOSE_COLOUR if d.get("refutations") else UNCONTESTED_COLOUR)
         for n, d in graph.nodes(data=True)

@@ -21,7 +21,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._layout import grouped_layout
+from ._drawing import primary_themes, study_positions, synthesis_positions
 from .comparison import construct_matrix, study_similarity, theme_evidence, translation_table
 from .graphs import study_graph, synthesis_graph
 from .loading import Corpus, UnknownIdError, check_study_id
@@ -334,8 +334,8 @@ def study_network_frames(corpus: Corpus, study_id: str, *, seed: int = 7) -> Net
     graph = study_graph(corpus, study_id)
     themes = corpus.themes[corpus.themes["study_id"] == study_id]
     theme_names = dict(zip(themes["theme_id"], themes["name"], strict=True))
-    primary = {n: (d["themes"][0] if d["themes"] else None) for n, d in graph.nodes(data=True)}
-    pos = grouped_layout(graph, primary, seed=seed)
+    primary = primary_themes(graph)
+    pos = study_positions(graph, seed)
     texts = _evidence_texts(corpus, study_id)
     excerpts = _excerpts_by_concept(graph, texts)
     nodes = pd.DataFrame(
@@ -429,11 +429,7 @@ def synthesis_network_frames(
         pair["studies"].update(d["studies"])
         pair["opposing"] += len(d["relations"]) if d["type"] in OPPOSING else 0
     ordered = sorted(pairs.items())
-    # laid out with every construct and link, as the graph files are (peerlib._drawing)
-    simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes)
-    simple.add_edges_from((u, v) for (u, v), _ in ordered if u != v)
-    pos = grouped_layout(simple, {}, seed=seed)
+    pos = synthesis_positions(graph, seed)  # as the graph files lay it out
     constructs = list(graph.nodes)
     if max_constructs is not None and len(constructs) > max_constructs:
         support = [-graph.nodes[c]["n_studies"] for c in constructs]
