@@ -137,6 +137,8 @@ def main() -> int:
             print(f"   artifacts differing from the naive loop's: {len(differ)} {shown}")
 
         noop_s, done = timed(build)
+        if done.returncode != 0:
+            print(done.stderr[-3000:], file=sys.stderr)
         print(
             f"3. no-op rebuild:            {noop_s:.2f} s  ({done.stdout.strip().splitlines()[-1]})"
         )
@@ -151,6 +153,8 @@ def main() -> int:
         with study.open("a", encoding="utf-8") as handle:
             handle.write("# benchmark edit\n")
         edit_s, done = timed(build)
+        if done.returncode != 0:
+            print(done.stderr[-3000:], file=sys.stderr)
         rebuilt = re.findall(r"\] built\s+(\S+)", done.stdout)
         print(
             f"4b. after editing {study.name}: {len(rebuilt)} rebuilt in {edit_s:.1f} s: "
