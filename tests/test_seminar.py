@@ -58,5 +58,5 @@ def test_outputs_write_only_with_a_folder(tmp_path: Path) -> None:
     assert Outputs(None).table(table, "t") is table
     out = Outputs(tmp_path / "out")
     assert out.table(table, "t") is table
-    assert sorted(p.name for p in out.written) == ["t.csv", "t.md", "t.tex"]
+    assert sorted(p.name for p in out.written) == ["t.csv", "t.docx", "t.md", "t.tex"]
     assert (tmp_path / "out" / "t.csv").read_text(encoding="utf-8") == "a\n1\n2\n"

@@ -68,7 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .refi_import import ImportReport, RefiImportError, import_refi
     from .reporting import emerge_checklist
     from .seminar import check_answer
-    from .table_export import save_table, to_latex, to_markdown
+    from .table_export import save_table, to_docx, to_latex, to_markdown
     from .theme import register_theme
     from .validation import CorpusError, Problem
 
@@ -134,6 +134,7 @@ _EXPORTS: dict[str, str] = {
     "synthesis_network_chart": "charts",
     "theme_bridges": "measures",
     "theme_evidence": "comparison",
+    "to_docx": "table_export",
     "to_latex": "table_export",
     "to_markdown": "table_export",
     "translation_table": "comparison",

@@ -165,8 +165,10 @@ class Outputs:
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     saved = Outputs(folder)
     ...     _ = saved.table(pd.DataFrame({"a": [1]}), "demo")
-    ...     sorted(p.name for p in saved.written), sorted(p.name for p in Path(folder).iterdir())
-    (['demo.csv', 'demo.md', 'demo.tex'], ['demo.csv', 'demo.md', 'demo.tex'])
+    ...     sorted(p.name for p in saved.written) == sorted(p.name for p in Path(folder).iterdir())
+    True
+    >>> sorted(p.name for p in saved.written)
+    ['demo.csv', 'demo.docx', 'demo.md', 'demo.tex']
     """
 
     def __init__(
@@ -197,7 +199,8 @@ class Outputs:
         return graph
 
     def table(self, table: pd.DataFrame, name: str, caption: str | None = None) -> pd.DataFrame:
-        """Save ``table`` as ``out_dir/name.csv``, ``.md`` and ``.tex``."""
+        """Save ``table`` as ``out_dir/name.csv``, ``.md``, ``.tex`` and ``.docx``, with
+        ``caption`` on the printed ones (default: ``name``)."""
         if self.out_dir is not None:
             self.written += save_table(
                 table, self.out_dir / name, self.table_formats, caption=caption
