@@ -170,6 +170,8 @@ def worker_environment(jupyter_dir: Path) -> dict[str, str]:
         "JUPYTER_PATH": os.pathsep.join(jupyter_path),
         # ipykernel's debugger otherwise warns about frozen modules on every kernel start
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        # charts in executed notebooks stay static SVG, byte-stable (peerlib.notebook)
+        "PEERLIB_STATIC_CHARTS": "1",
     }
 
 
