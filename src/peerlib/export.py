@@ -33,7 +33,15 @@ from . import _atomic
 from ._html import inert_json
 from .theme import THEME_NAME, register_theme
 
-__all__ = ["FORMATS", "chart_spec", "font_face_css", "inline_chart_html", "render", "save_chart"]
+__all__ = [
+    "FORMATS",
+    "chart_spec",
+    "chart_title",
+    "font_face_css",
+    "inline_chart_html",
+    "render",
+    "save_chart",
+]
 
 #: Every format :func:`save_chart` can write.
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "html")
@@ -81,9 +89,28 @@ def font_face_css() -> str:
     )
 
 
-def _with_font(page: str) -> str:
-    """``page`` (a full HTML document) with :func:`font_face_css` in its head."""
-    return page.replace("</head>", f"<style>{font_face_css()}</style>\n</head>", 1)
+def chart_title(spec: dict[str, Any]) -> str:
+    """The title text of a Vega-Lite spec, lines joined by spaces; ``""`` when it has none.
+
+    >>> chart_title({"title": {"text": ["Two", "lines"], "subtitle": "sub"}}), chart_title({})
+    ('Two lines', '')
+    """
+    title = spec.get("title")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    lines = text if isinstance(text, list) else [text or ""]
+    return " ".join(str(line) for line in lines).strip()
+
+
+def _page(page: str, title: str) -> str:
+    """vl-convert's page (a full HTML document) with the chart's title as the page title and
+    :func:`font_face_css` in its head. The inlined libraries hold ``<head>`` and ``</head>``
+    in their own strings, so only the document's first ``<head>`` is used."""
+    head = page.index("<head>") + len("<head>")
+    style = f"\n<style>{font_face_css()}</style>"
+    page = page[:head] + style + page[head:]
+    if title:
+        page = page.replace("<title>Chart</title>", f"<title>{html.escape(title)}</title>", 1)
+    return page
 
 
 def _script_json(value: Any) -> str:
@@ -191,7 +218,7 @@ def render(spec: dict[str, Any], fmt: str) -> bytes:
         return _stable_pdf(bytes(vlc.vegalite_to_pdf(spec)))
     if fmt == "html":
         page = _inert_page(str(vlc.vegalite_to_html(spec, bundle=True)))
-        return _with_font(page).encode("utf-8")
+        return _page(page, chart_title(spec)).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
