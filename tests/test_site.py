@@ -3,88 +3,17 @@ link resolving, every text escaped, in the manifest and under ``--check``."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import nbformat
-import pytest
-
 from peerlib.build import Project, build, check
 from peerlib.site import is_site_artifact
 
-from .conftest import MINI
-
-NETWORK = """\
-import peerlib
-
-peerlib.setup_notebook(interactive=True)
-out = peerlib.Outputs(out_dir)
-corpus = peerlib.load_corpus(data_dir)
-out.chart(peerlib.study_network_chart(corpus, study, seed=1), "network")
-out.table(peerlib.study_measures(corpus), "measures", caption=f"Graph measures of {study}")
-"""
-CONFIG = """\
-[[figure]]
-name = "study-{study}"
-notebook = "notebooks/network.ipynb"
-each = "study"
-inputs = ["{study_file}"]
-
-[[figure]]
-name = "overview"
-notebook = "notebooks/overview.ipynb"
-"""
-OVERVIEW = """\
-import peerlib
-
-out = peerlib.Outputs(out_dir)
-out.table(peerlib.study_similarity(peerlib.load_corpus(data_dir)), "similarity")
-"""
-HOSTILE = '<script>alert("x")</script> & Co'
-
-
-def _notebook(path: Path, title: str, parameters: str, code: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    cell = nbformat.v4.new_code_cell(parameters)
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nText."), cell]
-    nb.cells.append(nbformat.v4.new_code_cell(code))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A project of two notebooks (a network and a table per study; one corpus table), built
-    once, over the mini corpus with a hostile study title."""
-    root = tmp_path_factory.mktemp("site") / "repo"
-    _notebook(
-        root / "notebooks" / "network.ipynb",
-        "One study",
-        'data_dir = ""\nout_dir = ""\nstudy = "alpha"',
-        NETWORK,
-    )
-    _notebook(
-        root / "notebooks" / "overview.ipynb",
-        "All the studies",
-        'data_dir = ""\nout_dir = ""',
-        OVERVIEW,
-    )
-    (root / "figures.toml").write_text(CONFIG, encoding="utf-8")
-    data = root / "data"
-    shutil.copytree(MINI, data)
-    alpha = data / "studies" / "alpha.yaml"
-    text = alpha.read_text(encoding="utf-8")
-    alpha.write_text(text.replace("Peer workers and disclosure", HOSTILE.replace('"', '\\"')))
-    project = Project.resolve(root / "figures.toml", data=data)
-    result = build(project, jobs=2, progress=None)
-    assert result.ok, [f.describe() for f in result.failed]
-    return project
+from .conftest import HOSTILE_TITLE
 
 
 class _Page(HTMLParser):
@@ -125,8 +54,8 @@ def _pages(out: Path) -> list[Path]:
     )
 
 
-def test_pages_in_reading_order_with_the_corpus_titles(built: Project) -> None:
-    out = built.out
+def test_pages_in_reading_order_with_the_corpus_titles(site_build: Project) -> None:
+    out = site_build.out
     index = (out / "index.html").read_text(encoding="utf-8")
     # runs in the order of their notebooks, studies in the corpus's order
     order = [index.index(f'href="site/{run}.html"') for run in ("study-alpha", "study-beta")]
@@ -157,8 +86,8 @@ def test_pages_in_reading_order_with_the_corpus_titles(built: Project) -> None:
     assert notebook.scripts == 0
 
 
-def test_every_page_has_a_title_a_way_back_and_links_that_resolve(built: Project) -> None:
-    out = built.out
+def test_every_page_has_a_title_a_way_back_and_links_that_resolve(site_build: Project) -> None:
+    out = site_build.out
     pages = _pages(out)
     assert len(pages) >= 10
     for path in pages:
@@ -176,32 +105,32 @@ def test_every_page_has_a_title_a_way_back_and_links_that_resolve(built: Project
                 assert out.resolve() in target.parents, f"{path}: {link} leaves the site"
 
 
-def test_text_is_escaped(built: Project) -> None:
-    out = built.out
+def test_text_is_escaped(site_build: Project) -> None:
+    out = site_build.out
     for path in _pages(out):
         text = path.read_text(encoding="utf-8")
         assert "<script>alert" not in text, path
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in index
+    assert html.escape(HOSTILE_TITLE) in index
 
 
 def test_the_site_is_in_the_manifest_checked_and_left_alone_when_nothing_changed(
-    built: Project,
+    site_build: Project,
 ) -> None:
-    out = built.out
+    out = site_build.out
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     site = sorted(a for a in manifest["artifacts"] if is_site_artifact(a))
     assert "index.html" in site
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["site"])
     times = {a: (out / a).stat().st_mtime_ns for a in site}
-    again = build(built, jobs=1, progress=None)
+    again = build(site_build, jobs=1, progress=None)
     assert again.built == []
     assert {a: (out / a).stat().st_mtime_ns for a in site} == times  # not rewritten
     # a check rebuilds everything, the site included, and finds the same bytes
-    checked = check(built, jobs=2, progress=None)
+    checked = check(site_build, jobs=2, progress=None)
     assert checked.ok
     assert checked.differences == []
     # a page that differs is found
     (out / "site" / "style.css").write_text("changed", encoding="utf-8")
-    [line] = check(built, jobs=2, progress=None).differences
+    [line] = check(site_build, jobs=2, progress=None).differences
     assert line.startswith("stale: site/style.css: the file on disk does not match ")
