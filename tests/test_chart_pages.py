@@ -64,3 +64,15 @@ def test_setup_notebook_interactive_unless_the_build_runs_it(
     finally:
         alt.renderers.enable(before)
         alt.theme.enable(theme)
+
+
+def test_the_inlined_libraries_are_vega_as_shipped() -> None:
+    # only "</script" (which would end the element) may be rewritten; the rest is untouched
+    import vl_convert as vlc
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    from peerlib.export import _vega_bundle
+
+    shipped = vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    assert _vega_bundle() == re.sub(r"</(script)", r"<\\/\1", shipped, flags=re.IGNORECASE)
+    assert "/</g" in _vega_bundle()  # regular expressions with "</" stay valid

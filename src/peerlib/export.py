@@ -124,7 +124,9 @@ def _vega_bundle() -> str:
     from altair.utils._importers import vl_version_for_vl_convert
 
     bundle = str(vlc.javascript_bundle(vl_version=vl_version_for_vl_convert()))  # type: ignore[call-arg]
-    return bundle.replace("</", "<\\/")  # "</script" inside the code would end the element
+    # "</script" in the code would end the element; in a string or a regular expression
+    # "<\/script" means the same (the bundle has none today: this keeps it so)
+    return re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE)
 
 
 def inline_chart_html(spec: dict[str, Any], div_id: str | None = None) -> str:
