@@ -6,9 +6,9 @@ legends have no empty entries."""
 from __future__ import annotations
 
 from itertools import combinations
-from xml.etree import ElementTree as ET
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -94,8 +94,8 @@ def test_every_label_is_whole(network_svgs: dict[str, Path]) -> None:
     corpus = load_corpus()
     for name, path in network_svgs.items():
         if name.startswith("study-"):
-            study = name.removeprefix("study-")
-            wanted = corpus.concepts.query("study_id == @study")["label"]
+            concepts = corpus.concepts
+            wanted = concepts[concepts["study_id"] == name.removeprefix("study-")]["label"]
         else:
             wanted = corpus.constructs["label"]
         assert sorted(_drawn_labels(path)) == sorted(" ".join(str(w).split()) for w in wanted)
@@ -119,7 +119,7 @@ def test_legends_have_no_empty_entries() -> None:
     # the relation legend lists only the styles a study uses, each told apart by colour or dash
     study = peerlib.study_network_chart(load_corpus(studies=["austin2014"]), "austin2014")
     rule = study.layer[0].to_dict()["encoding"]
-    used = {s for s in study.layer[0].data["style"]}
+    used = set(study.layer[0].data["style"])
     assert set(rule["strokeDash"]["scale"]["domain"]) == used
     pairs = list(
         zip(
