@@ -14,6 +14,7 @@ import pytest
 
 import peerlib
 from peerlib import load_corpus, save_chart
+from peerlib.export import font_face_css
 
 from ._browser import browser, needs_browser
 
@@ -30,6 +31,13 @@ _MEASURE = """() => {
             text: t.textContent, box: box(t)})),
         nodes: Array.from(nodes.querySelectorAll('path')).map(box),
     };
+}"""
+_USE_FONT = """async css => {
+    const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+    style.textContent = css;
+    document.documentElement.insertBefore(style, document.documentElement.firstChild);
+    await document.fonts.load('10px Inter');
+    await document.fonts.ready;
 }"""
 #: Pixels two boxes may share before they count as overlapping (antialiasing, rounding).
 _TOLERANCE = 0.5
@@ -62,6 +70,9 @@ def test_no_label_is_cut_or_overlaps_a_label_or_a_node(network_svgs: dict[str, P
         page = chromium.new_page()
         for name, path in network_svgs.items():
             page.goto(path.as_uri())
+            # measured in the house font, as the PNG and PDF draw it (an SVG names Inter but
+            # carries no font; the machine's stand-in would be measured otherwise)
+            page.evaluate(_USE_FONT, font_face_css())
             found = page.evaluate(_MEASURE)
             labels, nodes = found["labels"], found["nodes"]
             assert len(labels) == len(nodes) > 0, name

@@ -163,7 +163,7 @@ def site_pages(out: Path, manifest: Manifest, data: Path, root: Path) -> dict[st
     titles = {run: _run_title(run, manifest, corpus, root) for run in runs}
     pages: dict[str, bytes] = {}
     for run in runs:
-        body = _run_body(run, files[run], manifest, out)
+        body = _run_body(run, files[run], manifest, out, root)
         page = _page(
             titles[run],
             body,
@@ -228,6 +228,16 @@ def _citation(corpus: Any, study: str) -> str:
     if len(authors) > 2:
         who = f"{first} et al."
     return f"{who} ({row['year']}): {row['title']}"
+
+
+def _notebook_text(root: Path, notebook: str) -> str:
+    """A notebook's file as text (``""`` when it cannot be read)."""
+    from .build.notebooks import notebook_path
+
+    try:
+        return notebook_path(root, notebook).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _notebook_heading(root: Path, notebook: str) -> str | None:
@@ -301,16 +311,24 @@ def _index_body(
     return "\n".join(parts)
 
 
-def _run_body(run: str, stems: Mapping[str, list[str]], manifest: Manifest, out: Path) -> str:
+def _run_body(
+    run: str, stems: Mapping[str, list[str]], manifest: Manifest, out: Path, root: Path
+) -> str:
     parts = []
     record = manifest.runs.get(run)
+    source = _notebook_text(root, record["notebook"]) if record else ""
     if NOTEBOOK_PAGE.removesuffix(".html") in stems and "html" in stems["notebook"]:
         parts.append(
             f'<p>The story behind these figures: <a href="../{html.escape(run)}/{NOTEBOOK_PAGE}">'
             "the executed notebook</a>.</p>"
         )
-    figures = [s for s in stems if "svg" in stems[s]]
-    tables = [s for s in stems if "csv" in stems[s]]
+    # in the order the notebook saves them (its code names each file's stem), then by name
+    def told(stem: str) -> tuple[int, str]:
+        where = source.find(json.dumps(json.dumps(stem))[1:-1])
+        return (where if where >= 0 else len(source), stem)
+
+    figures = sorted((s for s in stems if "svg" in stems[s]), key=told)
+    tables = sorted((s for s in stems if "csv" in stems[s]), key=told)
     others = [s for s in stems if s not in figures and s not in tables and s != "notebook"]
     for stem in figures:
         parts.append(_figure_html(run, stem, stems[stem], manifest, out))
@@ -361,7 +379,10 @@ def _links(run: str, stem: str, suffixes: list[str], order: tuple[str, ...]) -> 
 def _figure_html(run: str, stem: str, suffixes: list[str], manifest: Manifest, out: Path) -> str:
     title, subtitle = _svg_title(out / run / f"{stem}.svg")
     heading = title or stem.replace("-", " ").capitalize()
-    image = html.escape(f"../{run}/{stem}.svg")
+    # the PNG where there is one: it is drawn with the house font, which an SVG shown as an
+    # image cannot load (the reader's fonts would stand in, wider, and clip the legends)
+    shown = "png" if "png" in suffixes else "svg"
+    image = html.escape(f"../{run}/{stem}.{shown}")
     caption = f"<p>{html.escape(subtitle)}</p>" if subtitle else ""
     return (
         f"<h2>{html.escape(heading)}</h2>\n<figure>\n"
