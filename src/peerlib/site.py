@@ -322,6 +322,7 @@ def _run_body(
             f'<p>The story behind these figures: <a href="../{html.escape(run)}/{NOTEBOOK_PAGE}">'
             "the executed notebook</a>.</p>"
         )
+
     # in the order the notebook saves them (its code names each file's stem), then by name
     def told(stem: str) -> tuple[int, str]:
         where = source.find(json.dumps(json.dumps(stem))[1:-1])
