@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from peerlib import load_corpus
+from peerlib import load_corpus, pick_study
+from peerlib.build.notebooks import PACKAGE
 
 from ._browser import browser, hover_until_tooltip, needs_browser, watched_page
 
 pytestmark = needs_browser
 
-ROOT = Path(__file__).resolve().parents[1]
-SEMINAR = ROOT / "notebooks" / "05_seminar.ipynb"
+SEMINAR = PACKAGE / "notebooks" / "05_seminar.ipynb"
 #: Seconds for the server to start and for all cells to run (a cold kernel loads the corpus).
 START, RUN = 90, 240
 
@@ -122,10 +122,10 @@ def _start_kernel(page: Any) -> None:
 def test_the_seminar_runs_in_jupyterlab_with_working_tooltips(lab: tuple[str, str]) -> None:
     base, token = lab
     corpus = load_corpus()
+    study = pick_study(corpus, None)  # the seminar's default: the review's first study
+    concepts = corpus.concepts[corpus.concepts["study_id"] == study]
     definitions = [
-        " ".join(str(d).split())[:40]
-        for d in corpus.concepts.query("study_id == 'moran2025'")["definition"]
-        if isinstance(d, str) and d
+        " ".join(str(d).split())[:40] for d in concepts["definition"] if isinstance(d, str) and d
     ]
     with browser() as chromium:
         context = chromium.new_context(viewport={"width": 1400, "height": 1000})
