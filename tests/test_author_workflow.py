@@ -154,4 +154,9 @@ def test_the_readme_api_lines_accept_str_paths(tmp_path: Path) -> None:
     corpus = peerlib.load_corpus(MINI)
     table = peerlib.translation_table(corpus)
     written = peerlib.save_table(table, str(tmp_path / "translation"))
-    assert [p.name for p in written] == ["translation.csv", "translation.md", "translation.tex"]
+    assert [p.name for p in written] == [
+        "translation.csv",
+        "translation.md",
+        "translation.tex",
+        "translation.docx",
+    ]

@@ -20,6 +20,7 @@ import peerlib
 from peerlib.build import BuildConfigError, BuildResult, Project, build
 from peerlib.build.keys import Hasher, environment_digest, requirements
 from peerlib.cli import main
+from peerlib.site import is_site_artifact
 
 ECHO = (
     'data_dir = ""\nout_dir = ""\nstudy = "alpha"\nconstruct = ""\nlabel = "x"',
@@ -144,7 +145,8 @@ def test_build_then_skip_then_rebuild_what_changed(project: Path, mini: Path) ->
     manifest = json.loads(text)
     assert text == json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     assert str(project.parent) not in text  # no absolute paths
-    assert sorted(manifest["artifacts"]) == [
+    made = [a for a in manifest["artifacts"] if not is_site_artifact(a)]
+    assert sorted(a for a in made if not a.endswith("/notebook.html")) == [
         "corpus/sub/studies.txt",
         "study-alpha/info.txt",
         "study-alpha/table.csv",
@@ -153,6 +155,13 @@ def test_build_then_skip_then_rebuild_what_changed(project: Path, mini: Path) ->
         "study-gamma/info.txt",
         "study-gamma/table.csv",
     ]
+    # each run's executed notebook as a page, and the site's pages, are artifacts too
+    assert sorted(a for a in made if a.endswith("/notebook.html")) == [
+        f"{r}/notebook.html" for r in runs
+    ]
+    assert {"index.html", "site/style.css", *(f"site/{r}.html" for r in runs)} <= set(
+        manifest["artifacts"]
+    )
     entry = manifest["artifacts"]["study-beta/table.csv"]
     assert entry["notebook"] == "notebooks/echo.ipynb"
     assert entry["parameters"] == {"label": "hi", "study": "beta"}
@@ -282,7 +291,15 @@ def test_a_failing_notebook_does_not_stop_the_others(
     failed = json.loads((project / "build" / "failed" / "fail.ipynb").read_text())
     assert failed["metadata"]["papermill"]["exception"] is True
     figures = project / "figures"
-    assert sorted(files(figures)) == ["index.html", "manifest.json", "ok/info.txt", "ok/table.csv"]
+    assert sorted(files(figures)) == [
+        "index.html",
+        "manifest.json",
+        "ok/info.txt",
+        "ok/notebook.html",
+        "ok/table.csv",
+        "site/ok.html",
+        "site/style.css",
+    ]
     manifest = json.loads((figures / "manifest.json").read_text())
     assert sorted(manifest["runs"]) == ["ok"]
     assert not list(project.rglob("partial.txt"))  # nothing of the failed run survives

@@ -43,7 +43,7 @@ from peerlib import (
 from peerlib.chart_data import OPPOSING
 from peerlib.charts import HEATMAP_STUDIES
 from peerlib.export import chart_spec, render
-from peerlib.models import CONCEPT_KINDS, RELATION_TYPES
+from peerlib.models import CONCEPT_KINDS
 
 from .conftest import MINI, overlay_corpus
 
@@ -357,37 +357,50 @@ def test_every_chart_inlines_its_data(specs: dict[str, tuple[alt.TopLevelMixin, 
 def test_study_network_encodings_and_rows(corpus: Corpus) -> None:
     for sid in corpus.study_ids:
         spec = chart_spec(study_network_chart(corpus, sid))
-        rule, arrow, node, label = layers(spec)
-        assert [mark(x) for x in (rule, arrow, node, label)] == ["rule", "point", "point", "text"]
+        rule, arrow, node, leaders, label = layers(spec)
+        assert [mark(x) for x in (rule, arrow, node, leaders, label)] == [
+            "rule",
+            "point",
+            "point",
+            "rule",
+            "text",
+        ]
         enc = node["encoding"]
         assert field(enc["fill"]) == "kind"
         assert enc["fill"]["scale"]["domain"] == list(CONCEPT_KINDS)
         assert field(enc["shape"]) == "theme"
         assert field(enc["size"]) == "degree"
         assert {"definition", "excerpts", "label", "kind"} <= set(tooltip_fields(node))
-        assert field(rule["encoding"]["strokeDash"]) == "type"
-        assert rule["encoding"]["strokeDash"]["scale"]["domain"] == list(RELATION_TYPES)
-        assert field(rule["encoding"]["stroke"]) == "polarity"
+        # five styles for eight types (colour: supports or pulls against), only those used
+        assert field(rule["encoding"]["strokeDash"]) == "style"
+        assert field(rule["encoding"]["stroke"]) == "style"
+        used = rule["encoding"]["strokeDash"]["scale"]["domain"]
+        assert used == rule["encoding"]["stroke"]["scale"]["domain"]
         assert set(tooltip_fields(rule)) == {"relation", "evidence"}
         assert field(arrow["encoding"]["angle"]) == "angle"
-        assert field(label["encoding"]["text"]) == "label"
+        assert field(label["encoding"]["text"]) == "text"
 
         concepts = corpus.concepts[corpus.concepts["study_id"] == sid]
         relations = corpus.relations[corpus.relations["study_id"] == sid]
         nodes = rows(spec, node)
         assert sorted(r["concept_id"] for r in nodes) == sorted(concepts["concept_id"])
-        assert rows(spec, label) == nodes
+        # every label whole, wrapped at spaces, in the nodes' order
+        drawn = [" ".join(r["text"].split()) for r in rows(spec, label)]
+        assert drawn == [" ".join(str(r["label"]).split()) for r in nodes]
         shapes = enc["shape"]["scale"]["domain"]
         assert {r["theme"] for r in nodes} <= set(shapes)
         assert all(-1 <= r["x"] <= 1 and -1 <= r["y"] <= 1 for r in nodes)
         lines = rows(spec, rule)
         assert len(lines) == len(relations)
         assert sorted(r["type"] for r in lines) == sorted(relations["type"])
+        assert {r["style"] for r in lines} == set(used)
         for line in lines:
             assert line["polarity"] == ("pulls against" if line["type"] in OPPOSING else "supports")
             assert line["evidence"]
         heads = rows(spec, arrow)
-        assert 0 < len(heads) <= len(lines)
+        # symmetric relations (in tension with) have no arrowhead
+        assert len(heads) == sum(r["type"] != "in_tension_with" for r in lines)
+        assert "in_tension_with" not in {r["type"] for r in heads}
         assert all(0 <= r["angle"] < 360 for r in heads)
         assert spec["title"]["text"].endswith(
             f"{len(concepts)} concepts joined by {len(relations)} relations"
@@ -397,7 +410,7 @@ def test_study_network_encodings_and_rows(corpus: Corpus) -> None:
 
 def test_study_network_of_alpha_by_hand(mini_corpus: Corpus) -> None:
     spec = chart_spec(study_network_chart(mini_corpus, "alpha"))
-    _, _, node, _ = layers(spec)
+    _, _, node, _, _ = layers(spec)
     nodes = {r["concept_id"]: r for r in rows(spec, node)}
     assert list(nodes) == ["peer_worker", "disclosure", "trust", "boundary"]
     disclosure = nodes["disclosure"]
@@ -428,7 +441,7 @@ def test_study_network_of_alpha_by_hand(mini_corpus: Corpus) -> None:
 
 def test_study_network_with_a_concept_in_no_theme(mini_extra_corpus: Corpus) -> None:
     spec = chart_spec(study_network_chart(mini_extra_corpus, "delta"))
-    _, _, node, _ = layers(spec)
+    _, _, node, _, _ = layers(spec)
     nodes = {r["concept_id"]: r for r in rows(spec, node)}
     assert set(nodes) == {"listen", "care", "hub", "rota", "lonely"}
     assert nodes["hub"]["theme"] == "(no theme)"
@@ -442,7 +455,7 @@ def test_study_network_with_a_concept_in_no_theme(mini_extra_corpus: Corpus) -> 
 def test_study_network_gives_each_of_eight_themes_its_own_shape(tmp_path: Path) -> None:
     corpus = load_corpus(write_many_themes(tmp_path / "mini", themes=8))
     spec = chart_spec(study_network_chart(corpus, "alpha"))
-    _, _, node, _ = layers(spec)
+    _, _, node, _, _ = layers(spec)
     assert len({r["theme"] for r in rows(spec, node)}) == 8  # eight themes are drawn
     shape = node["encoding"]["shape"]["scale"]
     assert len(shape["domain"]) == 8
@@ -560,12 +573,19 @@ def test_evidence_density_chart_encodings_and_rows(corpus: Corpus) -> None:
 
 def test_synthesis_network_encodings_and_rows(corpus: Corpus) -> None:
     spec = chart_spec(synthesis_network_chart(corpus))
-    rule, arrow, node, label = layers(spec)
-    assert [mark(x) for x in (rule, arrow, node, label)] == ["rule", "point", "point", "text"]
+    rule, arrow, node, leaders, label = layers(spec)
+    assert [mark(x) for x in (rule, arrow, node, leaders, label)] == [
+        "rule",
+        "point",
+        "point",
+        "rule",
+        "text",
+    ]
     assert field(node["encoding"]["size"]) == "n_studies"
     assert field(node["encoding"]["fill"]) == "status"
     assert field(rule["encoding"]["strokeWidth"]) == "relations"
-    assert field(label["encoding"]["text"]) == "label"
+    assert field(label["encoding"]["text"]) == "text"
+    assert 0 not in node["encoding"]["size"]["legend"]["values"]  # no empty legend entry
     assert {"studies", "refutations", "n_studies"} <= set(tooltip_fields(node))
     nodes = rows(spec, node)
     assert [r["construct_id"] for r in nodes] == corpus.construct_ids
@@ -581,7 +601,7 @@ def test_synthesis_network_encodings_and_rows(corpus: Corpus) -> None:
 
 def test_synthesis_network_of_mini_by_hand(mini_corpus: Corpus) -> None:
     spec = chart_spec(synthesis_network_chart(mini_corpus))
-    rule, _, node, _ = layers(spec)
+    rule, _, node, _, _ = layers(spec)
     nodes = {r["construct_id"]: r for r in rows(spec, node)}
     assert nodes["mutuality"]["n_studies"] == 2
     assert nodes["mutuality"]["refutations"] == "beta vs gamma"

@@ -282,3 +282,15 @@ def test_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"unknown graph format 'dot'"):
         write_graph(nx.MultiDiGraph(), tmp_path / "g.dot")
     assert not (tmp_path / "g.dot").exists()
+
+
+def test_graphml_is_written_alike_with_or_without_lxml(tmp_path: Path) -> None:
+    # networkx writes GraphML with lxml when it can import it (python-docx brings lxml), which
+    # indents differently: peerlib always uses the standard library's writer, so the files of a
+    # build do not depend on what else is installed
+    import lxml  # noqa: F401 - installed with python-docx: the case this guards
+
+    corpus = load_corpus(studies=["austin2014"])
+    path = write_graph(study_graph(corpus, "austin2014"), tmp_path / "a.graphml")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[2].startswith('  <key id="d10" for="edge"')  # one element a line, indented

@@ -28,7 +28,6 @@ import yaml
 import peerlib
 from peerlib.export import chart_spec, save_chart
 from peerlib.loading import Corpus
-from peerlib.site import write_index
 from peerlib.table_export import CSV_FORMULA_STARTS, save_table
 
 from .conftest import MINI
@@ -210,10 +209,12 @@ def _strings(value: Any) -> Iterator[str]:
 @pytest.mark.parametrize("name", sorted(CHARTS))
 def test_chart_page_runs_no_script_from_data(name: str, hostile: Corpus, out: Path) -> None:
     page = parse_page(out / f"{name}.html")
-    # exactly vl-convert's two scripts (the Vega bundle, then the chart), no element from data
+    # exactly vl-convert's two scripts (the Vega bundle, then the chart), no element from data;
+    # the first style is peerlib's (the house font)
     assert page.tags == [
         "html",
         "head",
+        "style",
         "style",
         "meta",
         "title",
@@ -233,16 +234,50 @@ def test_chart_page_runs_no_script_from_data(name: str, hostile: Corpus, out: Pa
         assert any(h in text for text in _strings(spec) for h in HOSTILE)
 
 
-def test_index_page_escapes_parameters(out: Path, tmp_path: Path) -> None:
+def test_site_pages_escape_names_parameters_and_text(out: Path, tmp_path: Path) -> None:
+    # a run whose name, notebook, parameters and inputs are hostile, over the hostile corpus
+    from peerlib.build.manifest import Manifest
+    from peerlib.site import site_pages
+
+    run = HOSTILE[1]
+    shutil.copytree(out, tmp_path / run)
     files = sorted(p.relative_to(out).as_posix() for p in out.iterdir())
-    manifest = {
-        "artifacts": {f"{HOSTILE[1]}/{name}": {} for name in files},
-        "runs": {HOSTILE[1]: {"parameters": {"study": HOSTILE[0], "note": HOSTILE[2]}}},
-    }
-    page = parse_page(write_index(tmp_path, manifest))
-    assert "script" not in page.tags
-    assert "svg" not in page.tags
-    assert not [a for a in page.attributes if a.startswith("on")]
+    parameters = {"study": HOSTILE[0], "note": HOSTILE[2]}
+    manifest = Manifest(
+        artifacts={
+            f"{run}/{name}": {
+                "sha256": HOSTILE[4],
+                "notebook": HOSTILE[3],
+                "parameters": parameters,
+            }
+            for name in files
+        },
+        runs={
+            run: {
+                "key": HOSTILE[0],
+                "notebook": HOSTILE[3],
+                "notebook_sha256": HOSTILE[2],
+                "parameters": parameters,
+                "inputs": {HOSTILE[0]: HOSTILE[1]},
+                "sources": HOSTILE[2],
+                "environment": HOSTILE[4],
+            }
+        },
+    )
+    corpus = write_hostile_corpus(tmp_path / "corpus")
+    pages = site_pages(tmp_path, manifest, corpus, tmp_path)
+    assert f"site/{run}.html" in pages
+    for name, content in pages.items():
+        if not name.endswith(".html"):
+            continue
+        path = tmp_path / "pages" / name.replace("/", "_")
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(content)
+        page = parse_page(path)
+        assert "script" not in page.tags, name
+        assert "svg" not in page.tags, name
+        assert "img" not in page.tags or name.endswith(f"{run}.html"), name  # figures only
+        assert not [a for a in page.attributes if a.startswith("on")], name
 
 
 # ------------------------------------------------------------------------------------- XML
@@ -324,15 +359,20 @@ def test_markdown_has_no_html_and_keeps_its_columns(name: str, hostile: Corpus, 
     assert {len(_MD_PIPE.findall(line)) for line in lines} == {TABLES[name](hostile).shape[1] + 1}
 
 
-_LATEX_ESCAPE = re.compile(r"\\(?:[&%$#_{}]|text[a-z]+\{\})")
+_LATEX_ESCAPE = re.compile(r"\\(?:[&%$#_{}]|text[a-z]+\{\}|allowbreak\{\})")
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))
 def test_latex_is_escaped_and_keeps_its_columns(name: str, hostile: Corpus, out: Path) -> None:
     text = (out / f"{name}.tex").read_text(encoding="utf-8")
-    body = text[text.index("\\toprule\n") + len("\\toprule\n") : text.index("\\bottomrule")]
+    # the rows of the longtable's body; a table too wide for any page goes record by record,
+    # a (column, value) row for each cell
+    body = text[
+        text.index("\\endlastfoot\n") + len("\\endlastfoot\n") : text.index("\\end{longtable}")
+    ]
     rows = [row for row in body.split(" \\\\\n") if row.strip()]
-    columns = TABLES[name](hostile).shape[1]
+    stacked = "\ncolumn & value \\\\\n" in text
+    columns = 2 if stacked else TABLES[name](hostile).shape[1]
     for row in rows:
         row = row.removeprefix("\\midrule\n")
         assert not row.lstrip().startswith(("[", "*")), row

@@ -11,6 +11,8 @@ import pytest
 
 from peerlib.build.notebooks import DEFAULT_CONFIG, PACKAGE, PEERLIB_PREFIX
 
+from ._pdflatex import IN_CI, PDFLATEX, compile_table
+
 NOTEBOOKS = sorted((PACKAGE / "notebooks").glob("*.ipynb"))
 
 
@@ -93,3 +95,12 @@ def test_runs_end_to_end_on_the_bundled_review(path: Path, tmp_path: Path) -> No
     assert errors == []
     saved = sorted(p.suffix for p in out.rglob("*") if p.is_file())
     assert ".csv" in saved, saved  # every notebook saves at least one table
+    # every LaTeX table it saves has a caption and a label, compiles and fits the page
+    tables = sorted(out.rglob("*.tex"))
+    for table in tables:
+        text = table.read_text(encoding="utf-8")
+        assert "\\caption{" in text, table.name
+        assert "\\label{tab:" in text, table.name
+        assert table.with_suffix(".docx").is_file(), table.name
+    if PDFLATEX or IN_CI:
+        assert [p for t in tables for p in compile_table(t)] == []

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import peerlib
 from peerlib import Outputs, UnknownIdError, check_answer, load_corpus
 
 from .conftest import MINI
@@ -58,5 +59,62 @@ def test_outputs_write_only_with_a_folder(tmp_path: Path) -> None:
     assert Outputs(None).table(table, "t") is table
     out = Outputs(tmp_path / "out")
     assert out.table(table, "t") is table
-    assert sorted(p.name for p in out.written) == ["t.csv", "t.md", "t.tex"]
+    assert sorted(p.name for p in out.written) == ["t.csv", "t.docx", "t.md", "t.tex"]
     assert (tmp_path / "out" / "t.csv").read_text(encoding="utf-8") == "a\n1\n2\n"
+
+
+def _seminar() -> tuple[dict[str, object], list[str]]:
+    """The seminar notebook's parameters and its code cells, in order."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(Path(peerlib.__file__).parent / "notebooks" / "05_seminar.ipynb", 4)
+    [cell] = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    values = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+    return values, [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def test_seminar_defaults_match_their_questions() -> None:
+    # the bundled review, the notebook's own defaults: exercise 3 asks for *the* pair, so the
+    # default construct has exactly one refuting pair, and answering it is correct
+    from peerlib import seminar_construct
+
+    values, code = _seminar()
+    assert any("seminar_construct(corpus, construct)" in source for source in code)
+    corpus = load_corpus()
+    construct = seminar_construct(corpus, values["construct"])  # type: ignore[arg-type]
+    pairs = corpus.study_relations.query("construct_id == @construct and type == 'refute'")
+    assert len(pairs) == 1
+    pair = [pairs["study_a"].iloc[0], pairs["study_b"].iloc[0]]
+    assert check_answer("refuting_pair", pair, corpus, construct=construct).correct
+    supporting = corpus.alignment.query("construct_id == @construct")["study_id"].nunique()
+    assert supporting >= 2  # exercise 2 has something to count
+    # a construct given by name is kept; an unknown one is refused
+    assert seminar_construct(corpus, "recovery_and_hope") == "recovery_and_hope"
+    with pytest.raises(UnknownIdError):
+        seminar_construct(corpus, "no_such_construct")
+
+
+def test_seminar_checks_come_before_the_answers_are_shown() -> None:
+    _, code = _seminar()
+
+    def first(text: str) -> int:
+        return next(i for i, source in enumerate(code) if text in source)
+
+    assert first('"most_central_concept"') < first("study_measures(")
+    assert first('"refuting_pair"') < first("peerlib.refutations(")
+
+
+def test_several_refuting_pairs_any_one_is_right() -> None:
+    corpus = load_corpus()
+    construct = "professionalisation_and_peerness"  # two recorded pairs in the bundled review
+    feedback = check_answer(
+        "refuting_pair", ["moran2025", "kirkegaard2022"], corpus, construct=construct
+    )
+    assert feedback.correct
+    assert "1 other pair do too" in feedback.message

@@ -1,35 +1,136 @@
-"""The offline index page of a build."""
+"""The offline site a build writes: pages in reading order with the corpus's titles, every
+link resolving, every text escaped, in the manifest and under ``--check``."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from peerlib.site import write_index
+from peerlib.build import Project, build, check
+from peerlib.site import is_site_artifact
 
-MANIFEST = {
-    "artifacts": {
-        "study-a/network.svg": {"sha256": "0"},
-        "study-a/network.html": {"sha256": "1"},
-        "study-a/measures.csv": {"sha256": "2"},
-        "comparison/heatmap.svg": {"sha256": "3"},
-    },
-    "runs": {"study-a": {"parameters": {"study": "a"}}, "comparison": {"parameters": {}}},
-}
+from .conftest import HOSTILE_TITLE
 
 
-def test_index_links_every_artifact_and_needs_no_network(tmp_path: Path) -> None:
-    path = write_index(tmp_path, MANIFEST)
-    page = path.read_text(encoding="utf-8")
-    for artifact in MANIFEST["artifacts"]:
-        assert f'href="{artifact}"' in page
-    assert '<img src="study-a/network.svg"' in page
-    assert "study=a" in page
-    assert "<script" not in page
-    assert "http" not in page.replace('lang="en"', "")
-    assert page.index('id="comparison"') < page.index('id="study-a"')  # sorted runs
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.title = ""
+        self.scripts = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_title = tag == "title"
+        self.scripts += tag == "script"
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
 
 
-def test_index_is_deterministic(tmp_path: Path) -> None:
-    a = write_index(tmp_path / "a", MANIFEST).read_bytes()
-    b = write_index(tmp_path / "b", dict(reversed(list(MANIFEST.items())))).read_bytes()
-    assert a == b
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def _pages(out: Path) -> list[Path]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return sorted(
+        out / a
+        for a in manifest["artifacts"]
+        if a.endswith(".html") and (is_site_artifact(a) or a.endswith("/notebook.html"))
+    )
+
+
+def test_pages_in_reading_order_with_the_corpus_titles(site_build: Project) -> None:
+    out = site_build.out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    # runs in the order of their notebooks, studies in the corpus's order
+    order = [index.index(f'href="site/{run}.html"') for run in ("study-alpha", "study-beta")]
+    assert order == sorted(order)
+    assert index.index("study-gamma.html") < index.index("overview.html")
+    # real titles: the study's citation, the notebook's heading; not the run's slug
+    page = _parse(out / "site" / "study-beta.html")
+    assert "(20" in page.title
+    assert "study-beta" not in page.title
+    assert _parse(out / "site" / "overview.html").title == "All the studies"
+    # a table as HTML, with its caption, its formats and its provenance
+    study = (out / "site" / "study-beta.html").read_text(encoding="utf-8")
+    assert '<table class="dataframe data">' in study
+    assert "<h2>Graph measures of beta</h2>" in study
+    assert 'href="../study-beta/measures.docx"' in study
+    record = json.loads((out / "manifest.json").read_text())["runs"]["study-beta"]
+    [(name, sha)] = record["inputs"].items()
+    assert name in study
+    assert sha in study
+    # the chart: its title from the figure, the interactive page framed with a way back
+    assert '<img src="../study-beta/network.png"' in study  # drawn in the house font
+    frame = _parse(out / "site" / "study-beta" / "network.html")
+    assert "../../study-beta/network.html" in frame.links
+    assert "../study-beta.html" in frame.links
+    # the executed notebook, a page of the site with a way back
+    notebook = _parse(out / "study-beta" / "notebook.html")
+    assert "../site/study-beta.html" in notebook.links
+    assert notebook.scripts == 0
+
+
+def test_every_page_has_a_title_a_way_back_and_links_that_resolve(site_build: Project) -> None:
+    out = site_build.out
+    pages = _pages(out)
+    assert len(pages) >= 10
+    for path in pages:
+        page = _parse(path)
+        assert page.title.strip(), path
+        if path.name != "index.html":
+            assert any(link.endswith(".html") and "../" in link for link in page.links), path
+        for link in page.links:
+            parts = urlsplit(link)
+            assert not parts.scheme, f"{path}: {link} leaves the folder"
+            assert not parts.netloc, f"{path}: {link} leaves the folder"
+            if parts.path:
+                target = (path.parent / unquote(parts.path)).resolve()
+                assert target.is_file(), f"{path.relative_to(out)}: {link} does not resolve"
+                assert out.resolve() in target.parents, f"{path}: {link} leaves the site"
+
+
+def test_text_is_escaped(site_build: Project) -> None:
+    out = site_build.out
+    for path in _pages(out):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, path
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert html.escape(HOSTILE_TITLE) in index
+
+
+def test_the_site_is_in_the_manifest_checked_and_left_alone_when_nothing_changed(
+    site_build: Project,
+) -> None:
+    out = site_build.out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    site = sorted(a for a in manifest["artifacts"] if is_site_artifact(a))
+    assert "index.html" in site
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["site"])
+    times = {a: (out / a).stat().st_mtime_ns for a in site}
+    again = build(site_build, jobs=1, progress=None)
+    assert again.built == []
+    assert {a: (out / a).stat().st_mtime_ns for a in site} == times  # not rewritten
+    # a check rebuilds everything, the site included, and finds the same bytes
+    checked = check(site_build, jobs=2, progress=None)
+    assert checked.ok
+    assert checked.differences == []
+    # a page that differs is found
+    (out / "site" / "style.css").write_text("changed", encoding="utf-8")
+    [line] = check(site_build, jobs=2, progress=None).differences
+    assert line.startswith("stale: site/style.css: the file on disk does not match ")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import math
+import re
+import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +15,14 @@ import pytest
 from peerlib.comparison import cerqual_summary, study_similarity, translation_table
 from peerlib.loading import Corpus
 from peerlib.measures import study_measures
-from peerlib.table_export import TABLE_FORMATS, escape_latex, save_table, to_latex, to_markdown
+from peerlib.table_export import (
+    TABLE_FORMATS,
+    escape_latex,
+    save_table,
+    to_docx,
+    to_latex,
+    to_markdown,
+)
 
 
 def sample() -> pd.DataFrame:
@@ -66,30 +77,73 @@ def test_markdown_precision_and_negative_zero() -> None:
 
 
 def test_latex() -> None:
-    text = to_latex(sample(), caption="Sample: 100% made up_", label="tab:sample_1")
+    # a longtable: caption and label, the header repeated on every page with the caption
+    # marked as continued, a footer on every page but the last
+    text = to_latex(
+        sample(), caption="Sample: 100% made up_", label="tab:sample_1", column_format="llrrl"
+    )
     assert text == (
-        "\\begin{table}\n"
-        "\\centering\n"
-        "\\caption{Sample: 100\\% made up\\_}\n"
-        "\\label{tab:sample_1}\n"  # a key, written as given
-        "\\begin{tabular}{llrrl}\n"
+        "% peerlib table; needs \\usepackage{array,booktabs,longtable}\n"
+        "\\begin{longtable}{llrrl}\n"
+        "\\caption{Sample: 100\\% made up\\_} \\label{tab:sample_1} \\\\\n"  # a key, as given
         "\\toprule\n"
-        "study\\_id & text & n & score & ok \\\\\n"
+        "study\\_\\allowbreak{}id & text & n & score & ok \\\\\n"
         "\\midrule\n"
-        'alpha & He said "yes", then left & 3 & 0.333 & True \\\\\n'
-        "b\\_2 & 50\\% \\& \\{more\\} \\textbar{} less &  &  &  \\\\\n"  # OT1 prints | as a dash
+        "\\endfirsthead\n"
+        "\\caption[]{Sample: 100\\% made up\\_ (continued)} \\\\\n"
+        "\\toprule\n"
+        "study\\_\\allowbreak{}id & text & n & score & ok \\\\\n"
+        "\\midrule\n"
+        "\\endhead\n"
+        "\\midrule\n"
+        "\\multicolumn{5}{r}{Continued on next page} \\\\\n"
+        "\\midrule\n"
+        "\\endfoot\n"
         "\\bottomrule\n"
-        "\\end{tabular}\n"
-        "\\end{table}\n"
+        "\\endlastfoot\n"
+        'alpha & He said "yes", then left & 3 & 0.333 & True \\\\\n'
+        "b\\_\\allowbreak{}2 & 50\\% \\& \\{more\\} \\textbar{} less &  &  &  \\\\\n"
+        "\\end{longtable}\n"
     )
 
 
-def test_latex_bare_tabular_and_column_format() -> None:
-    df = pd.DataFrame({"a": ["x"], "b": [1]})
-    assert to_latex(df, column_format="p{3cm}r") == (
-        "\\begin{tabular}{p{3cm}r}\n\\toprule\na & b \\\\\n\\midrule\nx & 1 \\\\\n"
-        "\\bottomrule\n\\end{tabular}\n"
+def _column_widths(tex: str) -> list[float]:
+    return [float(f) for f in re.findall(r"p\{\\dimexpr ([0-9.]+)\\linewidth", tex)]
+
+
+def test_latex_columns_share_the_line_by_content() -> None:
+    df = pd.DataFrame(
+        {
+            "study_id": ["kirkegaard2022", "moran2025"],
+            "n": [3, 12],
+            "excerpt": ["a long excerpt that has to wrap over several lines " * 4, "short"],
+        }
     )
+    tex = to_latex(df, caption="Excerpts")
+    ids, n, excerpt = _column_widths(tex)
+    assert sum((ids, n, excerpt)) <= 1.0  # the table fits the line
+    assert excerpt > ids > n  # the long text gets the room; the ids stay on one line
+    assert ">{\\raggedleft\\arraybackslash\\hspace{0pt}}p{\\dimexpr 0" in tex  # numbers right
+    assert "\\label{tab:excerpts}" in tex  # a label from the caption
+    assert "landscape" not in tex
+    assert "begingroup" not in tex
+
+
+def test_latex_wide_tables_turn_the_page_or_go_record_by_record() -> None:
+    # eight columns of identifiers do not fit an upright page
+    wide = pd.DataFrame({f"column_{i}": ["kirkegaard2022"] * 3 for i in range(8)})
+    tex = to_latex(wide, caption="Wide")
+    assert tex.startswith("% peerlib table; needs \\usepackage{array,booktabs,longtable,pdflscape}")
+    assert "\\begin{landscape}" in tex
+    assert sum(_column_widths(tex)) <= 1.0
+    # forty do not fit any page: each record becomes lines of (column, value)
+    widest = pd.DataFrame({f"c{i}": [f"kirkegaard{i}", f"moran{i}"] for i in range(40)})
+    tex = to_latex(widest, caption="Widest")
+    assert "column & value \\\\" in tex
+    assert "c0 & kirkegaard0 \\\\" in tex
+    assert "c39 & moran39 \\\\" in tex
+    assert tex.count("\\midrule\n") == 4 + 1  # two headers, the footer (2), between records
+    assert len(_column_widths(tex)) == 2
 
 
 def test_escape_latex() -> None:
@@ -109,9 +163,11 @@ def test_save_table_all_formats(tmp_path: Path, corpus: Corpus) -> None:
     back = pd.read_csv(paths[0], dtype="string", keep_default_na=False)
     assert back.columns.tolist() == table.columns.tolist()
     assert back["excerpt"].tolist() == table["excerpt"].tolist()
-    # only the three files: no temporary file left behind
+    assert paths[3].read_bytes() == to_docx(table, "Translation")
+    # only the four files: no temporary file left behind
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "translation.csv",
+        "translation.docx",
         "translation.md",
         "translation.tex",
     ]
@@ -128,7 +184,7 @@ def test_save_table_byte_identical(tmp_path: Path, corpus: Corpus) -> None:
         again = [p.read_bytes() for p in save_table(table, tmp_path / "one" / name)]
         other = [p.read_bytes() for p in save_table(table.copy(), tmp_path / "two" / name)]
         assert first == again == other
-        assert all(b"\r\n" not in data for data in first)
+        assert all(b"\r\n" not in data for data in first[:3])  # the text formats
 
 
 def test_save_table_keeps_dots_and_dedupes(tmp_path: Path) -> None:
@@ -144,11 +200,13 @@ def test_save_table_unknown_format(tmp_path: Path) -> None:
 
 def test_empty_table(tmp_path: Path) -> None:
     df = pd.DataFrame({"a": pd.array([], dtype="string"), "n": pd.array([], dtype="int64")})
-    csv, md, tex = save_table(df, tmp_path / "empty")
+    csv, md, tex, _ = save_table(df, tmp_path / "empty")
     assert csv.read_text(encoding="utf-8") == "a,n\n"
     # tabulate drops the alignment row's colons when there are no rows
     assert md.read_text(encoding="utf-8") == "| a   | n   |\n|-----|-----|\n"
-    assert "a & n \\\\\n\\midrule\n\\bottomrule\n" in tex.read_text(encoding="utf-8")
+    latex = tex.read_text(encoding="utf-8")
+    assert "\\endlastfoot\n\\end{longtable}\n" in latex
+    assert "\\multicolumn{2}{r}{Continued on next page}" in latex
 
 
 def test_csv_text_cells_cannot_start_a_formula(tmp_path: Path) -> None:
@@ -189,14 +247,64 @@ def test_markdown_passes_no_html() -> None:
 
 def test_latex_first_cell_cannot_be_read_as_an_argument() -> None:
     df = pd.DataFrame({"text": ["[People served] said", "*starred", " [x"], "note": ["[a]"] * 3})
-    assert to_latex(df) == (
-        "\\begin{tabular}{ll}\n"
-        "\\toprule\n"
-        "text & note \\\\\n"
-        "\\midrule\n"
+    body = to_latex(df, column_format="ll").split("\\endlastfoot\n", 1)[1]
+    assert body == (
         "{}[People served] said & [a] \\\\\n"
         "{}*starred & [a] \\\\\n"
         "{} [x & [a] \\\\\n"
-        "\\bottomrule\n"
-        "\\end{tabular}\n"
+        "\\end{longtable}\n"
     )
+
+
+def _docx_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        return {i.filename: archive.read(i) for i in archive.infolist()}
+
+
+def test_docx_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = to_docx(sample(), "Sample table")
+    document = docx.Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs] == ["Sample table"]
+    assert document.paragraphs[0].style.name == "Caption"
+    [table] = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows == [
+        ["study_id", "text", "n", "score", "ok"],
+        ["alpha", 'He said "yes", then left', "3", "0.333", "True"],
+        ["b_2", "50% & {more} | less", "", "", ""],
+    ]
+    # the header repeats on every page; numbers are right-aligned
+    assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+    assert table.rows[1].cells[2].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
+    # no time of writing anywhere: fixed properties, fixed zip entry times
+    properties = document.core_properties
+    assert properties.created == properties.modified == datetime(1980, 1, 1, tzinfo=UTC)
+    assert properties.title == "Sample table"
+    assert b"python-docx" not in _docx_parts(data)["docProps/core.xml"]
+
+
+def test_docx_is_byte_stable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = to_docx(sample(), "Sample")
+    assert to_docx(sample().copy(), "Sample") == first
+    # the build's SOURCE_DATE_EPOCH is the recorded time
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    later = to_docx(sample(), "Sample")
+    assert later != first
+    assert b"2023-11-14T22:13:20Z" in _docx_parts(later)["docProps/core.xml"]
+
+
+def test_docx_wide_table_is_landscape() -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    wide = pd.DataFrame({f"column_{i}": ["kirkegaard2022"] * 3 for i in range(8)})
+    section = docx.Document(io.BytesIO(to_docx(wide, "Wide"))).sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert section.page_width is not None
+    assert section.page_height is not None
+    assert section.page_width > section.page_height

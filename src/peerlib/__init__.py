@@ -67,8 +67,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .refi_export import write_qdc, write_qdpx
     from .refi_import import ImportReport, RefiImportError, import_refi
     from .reporting import emerge_checklist
-    from .seminar import check_answer
-    from .table_export import save_table, to_latex, to_markdown
+    from .seminar import check_answer, seminar_construct
+    from .table_export import save_table, to_docx, to_latex, to_markdown
     from .theme import register_theme
     from .validation import CorpusError, Problem
 
@@ -95,6 +95,7 @@ _EXPORTS: dict[str, str] = {
     "CorpusError": "validation",
     "Outputs": "notebook",
     "check_answer": "seminar",
+    "seminar_construct": "seminar",
     "construct_evidence": "comparison",
     "setup_notebook": "notebook",
     "Problem": "validation",
@@ -134,6 +135,7 @@ _EXPORTS: dict[str, str] = {
     "synthesis_network_chart": "charts",
     "theme_bridges": "measures",
     "theme_evidence": "comparison",
+    "to_docx": "table_export",
     "to_latex": "table_export",
     "to_markdown": "table_export",
     "translation_table": "comparison",

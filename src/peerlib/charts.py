@@ -21,6 +21,7 @@ from typing import Any, cast
 import altair as alt
 import pandas as pd
 
+from ._labels import LINE_HEIGHT, place_labels
 from .chart_data import (
     CENTRALITY_MEASURES,
     POLARITIES,
@@ -42,7 +43,7 @@ from .chart_data import (
     synthesis_network_frames,
 )
 from .loading import Corpus
-from .models import CONCEPT_KINDS, COVERAGE_LABELS, RELATION_TYPES
+from .models import CONCEPT_KINDS, COVERAGE_LABELS
 from .theme import (
     COVERAGE_COLOURS,
     GAP_COLOUR,
@@ -65,16 +66,26 @@ __all__ = [
     "synthesis_network_chart",
 ]
 
-_DASHES: dict[str, list[int]] = {
-    "enables": [1, 0],
-    "constrains": [8, 4],
-    "produces": [2, 2],
-    "requires": [8, 3, 2, 3],
-    "part_of": [1, 4],
-    "enacts": [12, 3],
-    "in_tension_with": [4, 2, 1, 2],
-    "contests": [3, 5],
-}
+#: Relation types drawn alike, in legend order: (legend entry, types, colour, dash). Eight dash
+#: patterns cannot be told apart; five styles can: colour says whether the source supports or
+#: pulls against its target, the dash which kind of link it is. Tooltips keep the exact type.
+_RELATION_STYLES: tuple[tuple[str, tuple[str, ...], str, list[int]], ...] = (
+    ("enables, produces", ("enables", "produces"), SUPPORT_COLOUR, [1, 0]),
+    ("requires, part of", ("requires", "part_of"), SUPPORT_COLOUR, [2, 3]),
+    ("enacts", ("enacts",), SUPPORT_COLOUR, [9, 4]),
+    ("constrains, contests", ("constrains", "contests"), OPPOSE_COLOUR, [1, 0]),
+    ("in tension with (either way)", ("in_tension_with",), OPPOSE_COLOUR, [7, 3, 2, 3]),
+)
+#: Relation types without a direction (data/README.md): drawn without an arrowhead.
+SYMMETRIC_TYPES = frozenset({"in_tension_with"})
+_STYLE_OF = {t: style for style, types, _, _ in _RELATION_STYLES for t in types}
+#: Label text size in the network figures, in pixels.
+_NETWORK_LABEL = 8.5
+_SYNTHESIS_LABEL = 10.0
+#: The thin line from a node to a label that had to move away from it.
+_LEADER = "#b8b8b8"
+
+
 #: Distinct point shapes for themes; a study with more themes than this reuses them in order.
 _SHAPES = (
     "circle",
@@ -204,6 +215,60 @@ def _xy(extent: float = _EXTENT) -> tuple[alt.X, alt.Y]:
     )
 
 
+def _radius(area: float) -> float:
+    """The radius in pixels of a point mark of ``area`` square pixels (Vega's size), with room
+    for its outline; shapes other than circles reach a little further than a circle."""
+    return math.sqrt(max(area, 0.0)) / 2 * 1.2 + 1.5
+
+
+def _labels_layer(
+    nodes: pd.DataFrame,
+    radii: list[float],
+    x: alt.X,
+    y: alt.Y,
+    size: int,
+    font_size: float,
+    *,
+    extent: float = _EXTENT,
+) -> tuple[alt.Chart, alt.Chart]:
+    """Each node's label, whole (wrapped, never cut) and placed clear of the nodes and of the
+    other labels (:func:`peerlib._labels.place_labels`), and a thin line from its node to
+    each label that had to move away."""
+    placed = place_labels(
+        nodes["x"].tolist(),
+        nodes["y"].tolist(),
+        radii,
+        [str(v) for v in nodes["label"]],
+        extent=extent,
+        size=size,
+        font_size=font_size,
+    )
+    frame = pd.DataFrame(
+        {"x": [p.x for p in placed], "y": [p.y for p in placed], "text": [p.text for p in placed]}
+    )
+    leaders = pd.DataFrame(
+        [dict(zip(("x", "y", "x2", "y2"), p.leader, strict=True)) for p in placed if p.leader],
+        columns=["x", "y", "x2", "y2"],
+    )
+    text = (
+        alt.Chart(frame)
+        .mark_text(
+            fontSize=font_size,
+            lineBreak="\n",
+            lineHeight=font_size * LINE_HEIGHT,
+            align="center",
+            baseline="top",
+        )
+        .encode(x=x, y=y, text="text:N")
+    )
+    lines = (
+        alt.Chart(leaders)
+        .mark_rule(strokeWidth=0.6, color=_LEADER, opacity=0.9)
+        .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    )
+    return lines, text
+
+
 def _authors_short(authors: str) -> str:
     surnames = [a.split(",")[0].strip() for a in authors.split(";")]
     if len(surnames) == 1:
@@ -238,7 +303,8 @@ def study_network_chart(
     Returns
     -------
     altair.LayerChart
-        Four layers: relation lines, arrowheads, concept points, concept labels. The data are
+        Five layers: relation lines, arrowheads, concept points, the lines to labels that had
+        to move away from their concept, concept labels. The data are
         :func:`~peerlib.chart_data.study_network_frames`.
 
     Examples
@@ -246,11 +312,15 @@ def study_network_chart(
     >>> from peerlib import load_corpus
     >>> chart = study_network_chart(load_corpus(), "moran2025")
     >>> [layer.mark.type if hasattr(layer.mark, "type") else layer.mark for layer in chart.layer]
-    ['rule', 'point', 'point', 'text']
+    ['rule', 'point', 'point', 'rule', 'text']
     """
     frames = study_network_frames(corpus, study_id, seed=seed)
     x, y = _xy()
-    base_edges = alt.Chart(frames.lines).encode(
+    lines = frames.lines.assign(style=[_STYLE_OF[t] for t in frames.lines["type"]])
+    present = set(lines["style"])
+    styles = [style for style in _RELATION_STYLES if style[0] in present]
+    legend = alt.Legend(title="Relation", symbolType="stroke", orient="right", labelLimit=320)
+    base_edges = alt.Chart(lines).encode(
         x=x,
         y=y,
         x2="x2:Q",
@@ -259,16 +329,19 @@ def study_network_chart(
     )
     rule = base_edges.mark_rule(strokeWidth=1.3, opacity=0.75).encode(
         strokeDash=alt.StrokeDash(
-            "type:N",
-            scale=alt.Scale(
-                domain=list(RELATION_TYPES), range=[_DASHES[t] for t in RELATION_TYPES]
-            ),
-            legend=alt.Legend(title="Relation type", symbolType="stroke", orient="right"),
+            "style:N",
+            scale=alt.Scale(domain=[s[0] for s in styles], range=[s[3] for s in styles]),
+            legend=legend,
         ),
-        stroke=alt.Stroke("polarity:N", scale=_POLARITY, legend=alt.Legend(title="Relation")),
+        stroke=alt.Stroke(
+            "style:N",
+            scale=alt.Scale(domain=[s[0] for s in styles], range=[s[2] for s in styles]),
+            legend=legend,
+        ),
     )
+    directed = frames.arrows[~frames.arrows["type"].isin(SYMMETRIC_TYPES)]
     arrow = (
-        alt.Chart(frames.arrows)
+        alt.Chart(directed)
         .mark_point(shape="triangle-up", filled=True, size=55, opacity=0.9)
         .encode(
             x=x,
@@ -303,14 +376,13 @@ def study_network_chart(
             ],
         )
     )
-    label = (
-        alt.Chart(frames.nodes)
-        .mark_text(dy=-11, fontSize=8.5, limit=140)
-        .encode(x=x, y=y, text="label:N")
-    )
+    top = max(1, int(frames.nodes["degree"].max())) if len(frames.nodes) else 1
+    # Vega's size scale runs from 0 (zero is in its domain) to the largest degree
+    radii = [_radius(70 + 350 * d / top) for d in frames.nodes["degree"]]
+    leaders, label = _labels_layer(frames.nodes, radii, x, y, size, _NETWORK_LABEL)
     study = corpus.studies.set_index("study_id").loc[study_id]
     return _layered(
-        [rule, arrow, node, label],
+        [rule, arrow, node, leaders, label],
         width=size,
         height=size,
         title=_title(
@@ -344,7 +416,8 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
     Returns
     -------
     altair.LayerChart
-        Four layers: links, arrowheads, construct points, construct labels. The data are
+        Five layers: links, arrowheads, construct points, the lines to labels that had to
+        move away from their construct, construct labels. The data are
         :func:`~peerlib.chart_data.synthesis_network_frames`.
 
     Examples
@@ -352,7 +425,7 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
     >>> from peerlib import load_corpus
     >>> chart = synthesis_network_chart(load_corpus())
     >>> len(chart.layer)
-    4
+    5
     """
     frames = synthesis_network_frames(
         corpus, seed=seed, max_constructs=SYNTHESIS_CONSTRUCTS, max_links=SYNTHESIS_LINKS
@@ -400,8 +473,11 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
             tooltip=tooltip,
         )
     )
+    # a link whose every relation is symmetric has no direction, so no arrowhead
+    symmetric = {t.replace("_", " ") for t in SYMMETRIC_TYPES}
+    one_way = [not set(str(t).split(", ")) <= symmetric for t in frames.arrows.get("types", [])]
     arrow = (
-        alt.Chart(frames.arrows)
+        alt.Chart(frames.arrows[one_way] if len(frames.arrows) else frames.arrows)
         .mark_point(shape="triangle-up", filled=True, size=50, opacity=0.8)
         .encode(
             x=x,
@@ -422,7 +498,11 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
             size=alt.Size(
                 "n_studies:Q",
                 scale=alt.Scale(domain=[0, most_studies], range=[0, 1400]),
-                legend=alt.Legend(title="Supporting studies", values=_whole_numbers(most_studies)),
+                # no 0 in the legend: a construct has at least one study, and 0 draws nothing
+                legend=alt.Legend(
+                    title="Supporting studies",
+                    values=[v for v in _whole_numbers(most_studies) if v > 0],
+                ),
             ),
             fill=alt.Fill(
                 "status:N",
@@ -445,12 +525,11 @@ def synthesis_network_chart(corpus: Corpus, *, seed: int = 7, size: int = 620) -
             ],
         )
     )
-    label = (
-        alt.Chart(nodes).mark_text(dy=-24, fontSize=10, limit=280).encode(x=x, y=y, text="label:N")
-    )
+    radii = [_radius(1400 * n / most_studies) for n in nodes["n_studies"]]
+    leaders, label = _labels_layer(nodes, radii, x, y, size, _SYNTHESIS_LABEL, extent=1.25)
     n_contested = int((nodes["status"] == contested).sum()) if len(nodes) else 0
     return _layered(
-        [rule, arrow, node, label],
+        [rule, arrow, node, leaders, label],
         width=size,
         height=size,
         title=_title(

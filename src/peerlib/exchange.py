@@ -126,7 +126,9 @@ def graph_bytes(graph: nx.MultiDiGraph, fmt: str, *, seed: int = 7) -> bytes:
     flat = _exchangeable(graph, node_styles(graph, seed), fmt)
     buffer = io.BytesIO()
     if fmt == "graphml":
-        nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True)
+        # the standard library's writer always: nx.write_graphml switches to lxml's, which
+        # pretty-prints differently, whenever lxml is installed (python-docx brings it)
+        nx.write_graphml_xml(flat, buffer, encoding="utf-8", prettyprint=True)
         return buffer.getvalue()
     if fmt == "gexf":
         nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)

@@ -8,15 +8,20 @@ What would otherwise drift between runs and machines is pinned here:
   font objects are otherwise written in a run-dependent order;
 - SVG element ids: Vega numbers clip paths and gradients from a process-wide counter, so the
   same chart exported second gets other ids; they are renumbered in order of appearance;
-- HTML: the Vega libraries are inlined, so the page works offline and names no CDN; the chart's
-  spec, inlined in a script element, has every ``<`` written as ``\\u003c``, so no text of the
+- HTML: the Vega libraries and the house font are inlined, so the page works offline, names no
+  CDN, and a browser draws the text in the font of the SVG, PNG and PDF; the chart's spec,
+  inlined in a script element, has every ``<`` written as ``\\u003c``, so no text of the
   corpus can end the script and run its own (:mod:`peerlib._html`).
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import html
 import json
 import re
+import uuid
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -28,7 +33,15 @@ from . import _atomic
 from ._html import inert_json
 from .theme import THEME_NAME, register_theme
 
-__all__ = ["FORMATS", "chart_spec", "render", "save_chart"]
+__all__ = [
+    "FORMATS",
+    "chart_spec",
+    "chart_title",
+    "font_face_css",
+    "inline_chart_html",
+    "render",
+    "save_chart",
+]
 
 #: Every format :func:`save_chart` can write.
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "html")
@@ -54,6 +67,86 @@ def _ensure_fonts() -> None:
 
         vlc.register_font_directory(str(resources.files("peerlib") / "fonts"))
         _fonts_registered = True
+
+
+@functools.cache
+def font_face_css() -> str:
+    """A CSS ``@font-face`` rule carrying the house font (Inter, SIL OFL) inline, so an HTML
+    page draws chart text in the font the static formats use, without a network or the
+    reader's fonts.
+
+    >>> css = font_face_css()
+    >>> css.startswith('@font-face{font-family:"Inter";src:url(data:font/otf;base64,T1RUTw')
+    True
+    """
+    from .theme import FONT
+
+    data = (resources.files("peerlib") / "fonts" / "Inter-Regular.otf").read_bytes()
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'@font-face{{font-family:"{FONT}";src:url(data:font/otf;base64,{encoded}) '
+        'format("opentype");font-weight:normal;font-style:normal}'
+    )
+
+
+def chart_title(spec: dict[str, Any]) -> str:
+    """The title text of a Vega-Lite spec, lines joined by spaces; ``""`` when it has none.
+
+    >>> chart_title({"title": {"text": ["Two", "lines"], "subtitle": "sub"}}), chart_title({})
+    ('Two lines', '')
+    """
+    title = spec.get("title")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    lines = text if isinstance(text, list) else [text or ""]
+    return " ".join(str(line) for line in lines).strip()
+
+
+def _page(page: str, title: str) -> str:
+    """vl-convert's page (a full HTML document) with the chart's title as the page title and
+    :func:`font_face_css` in its head. The inlined libraries hold ``<head>`` and ``</head>``
+    in their own strings, so only the document's first ``<head>`` is used."""
+    head = page.index("<head>") + len("<head>")
+    style = f"\n<style>{font_face_css()}</style>"
+    page = page[:head] + style + page[head:]
+    if title:
+        page = page.replace("<title>Chart</title>", f"<title>{html.escape(title)}</title>", 1)
+    return page
+
+
+def _script_json(value: Any) -> str:
+    """JSON for inside a ``<script>`` (:func:`peerlib._html.inert_json`)."""
+    return inert_json(json.dumps(value, sort_keys=True))
+
+
+@functools.cache
+def _vega_bundle() -> str:
+    import vl_convert as vlc
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    bundle = str(vlc.javascript_bundle(vl_version=vl_version_for_vl_convert()))  # type: ignore[call-arg]
+    # "</script" in the code would end the element; in a string or a regular expression
+    # "<\/script" means the same (the bundle has none today: this keeps it so)
+    return re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE)
+
+
+def inline_chart_html(spec: dict[str, Any], div_id: str | None = None) -> str:
+    """An HTML fragment that draws ``spec`` interactively (tooltips) with no network: the
+    Vega libraries inlined, run inside a function so that a page (a JupyterLab notebook) can
+    hold several, and the house font.
+
+    >>> fragment = inline_chart_html({"mark": "point"}, "altair-viz-1")
+    >>> fragment.startswith('<div id="altair-viz-1" class="peerlib-chart"></div>')
+    True
+    """
+    div = div_id or f"altair-viz-{uuid.uuid4().hex}"
+    return (
+        f'<div id="{div}" class="peerlib-chart"></div>\n'
+        f"<style>{font_face_css()}</style>\n"
+        '<script type="text/javascript">\n(function () {\n'
+        f"{_vega_bundle()}\n"
+        f'window.vegaEmbed("#{div}", {_script_json(spec)}, {{"renderer": "svg"}})'
+        ".catch(console.error);\n})();\n</script>\n"
+    )
 
 
 def chart_spec(chart: alt.TopLevelMixin, theme: str | None = THEME_NAME) -> dict[str, Any]:
@@ -126,7 +219,8 @@ def render(spec: dict[str, Any], fmt: str) -> bytes:
     if fmt == "pdf":
         return _stable_pdf(bytes(vlc.vegalite_to_pdf(spec)))
     if fmt == "html":
-        return _inert_page(str(vlc.vegalite_to_html(spec, bundle=True))).encode("utf-8")
+        page = _inert_page(str(vlc.vegalite_to_html(spec, bundle=True)))
+        return _page(page, chart_title(spec)).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 

@@ -21,7 +21,7 @@ from . import corpus_files
 from ._hints import known_hint
 from ._parameters import assigned_names
 from .exchange import GRAPH_FORMATS, write_graph
-from .export import FORMATS, _ensure_fonts, save_chart
+from .export import FORMATS, _ensure_fonts, inline_chart_html, save_chart
 from .loading import Corpus, UnknownIdError
 from .table_export import TABLE_FORMATS, save_table
 from .theme import register_theme
@@ -40,20 +40,33 @@ Review = Corpus | str | os.PathLike[str] | None
 _INJECTED_HEADER = "# Parameters"
 
 
+#: Set (to anything) by ``peerlib build``: charts stay static SVG even in a notebook that asks
+#: for interactive ones, so that the executed notebooks are byte-stable.
+STATIC_CHARTS_ENV = "PEERLIB_STATIC_CHARTS"
+
+
+def _inline_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
+    return {"text/html": inline_chart_html(spec)}
+
+
+alt.renderers.register("peerlib-inline", _inline_renderer)
+
+
 def setup_notebook(*, interactive: bool = False) -> None:
     """Check the parameters papermill passed, enable the house theme and a chart renderer that
     needs no network.
 
     By default charts are shown as static SVG drawn by vl-convert: offline, and the same bytes
     on every run, so executed notebooks are reproducible. ``interactive=True`` shows them as
-    Vega-Lite JSON that JupyterLab draws with its own bundled Vega, with tooltips (offline
-    too, but papermill cannot save that output: keep it for working by hand).
+    HTML with the Vega libraries and the house font inlined, so hovering shows tooltips in
+    JupyterLab, offline (Altair 6's own mimetype is not drawn by the pinned JupyterLab);
+    ``peerlib build`` sets :data:`STATIC_CHARTS_ENV`, which keeps them static there.
     """
     check_injected_parameters()
     alt.theme.enable(register_theme())
     # Altair's 5,000-row guard stays on: peerlib's charts aggregate or page a large review
-    if interactive:
-        alt.renderers.enable("mimetype")
+    if interactive and not os.environ.get(STATIC_CHARTS_ENV):
+        alt.renderers.enable("peerlib-inline")
     else:
         _ensure_fonts()
         alt.renderers.enable("svg")
@@ -165,8 +178,10 @@ class Outputs:
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     saved = Outputs(folder)
     ...     _ = saved.table(pd.DataFrame({"a": [1]}), "demo")
-    ...     sorted(p.name for p in saved.written), sorted(p.name for p in Path(folder).iterdir())
-    (['demo.csv', 'demo.md', 'demo.tex'], ['demo.csv', 'demo.md', 'demo.tex'])
+    ...     sorted(p.name for p in saved.written) == sorted(p.name for p in Path(folder).iterdir())
+    True
+    >>> sorted(p.name for p in saved.written)
+    ['demo.csv', 'demo.docx', 'demo.md', 'demo.tex']
     """
 
     def __init__(
@@ -197,7 +212,8 @@ class Outputs:
         return graph
 
     def table(self, table: pd.DataFrame, name: str, caption: str | None = None) -> pd.DataFrame:
-        """Save ``table`` as ``out_dir/name.csv``, ``.md`` and ``.tex``."""
+        """Save ``table`` as ``out_dir/name.csv``, ``.md``, ``.tex`` and ``.docx``, with
+        ``caption`` on the printed ones (default: ``name``)."""
         if self.out_dir is not None:
             self.written += save_table(
                 table, self.out_dir / name, self.table_formats, caption=caption

@@ -21,8 +21,6 @@ timestamp, so two exports of the same corpus are byte-identical.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -42,13 +40,13 @@ from ._refi import (
     guid,
     join_fields,
 )
+from ._zip import stable_zip
 from .loading import Corpus
 from .theme import KIND_COLOURS
 
 __all__ = ["codebook_bytes", "project_bytes", "write_qdc", "write_qdpx"]
 
 ORIGIN = "peerlib"
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _EXCERPT_GAP = "\n\n"
 
 
@@ -409,16 +407,8 @@ def project_bytes(corpus: Corpus) -> bytes:
 
 def _zip(files: dict[str, bytes]) -> bytes:
     """A zip with a fixed timestamp and file mode, project file first, then sorted entries."""
-    buffer = io.BytesIO()
     order = sorted(files, key=lambda name: (name != PROJECT_FILE, name))
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compresslevel=9)
-    return buffer.getvalue()
+    return stable_zip((name, files[name]) for name in order)
 
 
 def write_qdpx(corpus: Corpus, path: str | Path) -> Path:

@@ -26,7 +26,7 @@ from .graphs import study_graph, synthesis_graph
 from .loading import Corpus, UnknownIdError, check_study_id
 from .measures import graph_measures
 
-__all__ = ["EXERCISES", "Feedback", "check_answer"]
+__all__ = ["EXERCISES", "Feedback", "check_answer", "seminar_construct"]
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,9 @@ def _check_refuting(corpus: Corpus, answer: Any, construct: str) -> tuple[bool, 
         )
     given = frozenset(str(s).strip() for s in answer) if _is_pair(answer) else frozenset()
     if given in pairs:
-        return True, f"yes: {' and '.join(sorted(given))} disagree on {construct}."
+        others = len(pairs) - 1
+        more = f" ({others} other pair{'s' if others != 1 else ''} do too.)" if others else ""
+        return True, f"yes: {' and '.join(sorted(given))} disagree on {construct}.{more}"
     return False, (
         "not this pair. Read the refutations table: which two studies cite excerpts that "
         "contradict each other on the construct? Answer with a list of two study ids."
@@ -118,7 +120,8 @@ EXERCISES: dict[str, tuple[str, Callable[..., tuple[bool, str]], str]] = {
         "study",
     ),
     "refuting_pair": (
-        "Which two studies refute each other on the construct? ('none' if none do)",
+        "Which two studies refute each other on the construct? ('none' if none do; any one "
+        "pair if several do)",
         _check_refuting,
         "construct",
     ),
@@ -153,3 +156,27 @@ def check_answer(exercise: str, answer: Any, corpus: Corpus, **context: str) -> 
         return Feedback(exercise, None, f"{question} Set the answer in the parameters cell.")
     correct, message = checker(corpus, answer, context[needs])
     return Feedback(exercise, correct, message)
+
+
+def seminar_construct(corpus: Corpus, construct: str | None = None) -> str:
+    """The construct the seminar discusses: ``construct`` if the review has it, else (``None``)
+    the first construct on which exactly one pair of studies refute each other, so that
+    exercise 3 ("which two studies refute each other?") has one answer; the review's first
+    construct when no construct has exactly one.
+
+    Examples
+    --------
+    >>> from peerlib import load_corpus
+    >>> seminar_construct(load_corpus())
+    'mutuality_and_asymmetry'
+    """
+    from .notebook import pick_construct
+
+    if construct is not None:
+        return pick_construct(corpus, construct)
+    graph = synthesis_graph(corpus)
+    for candidate in corpus.construct_ids:
+        pairs = {frozenset(p) for p in graph.nodes[candidate]["refutations"]}
+        if len(pairs) == 1:
+            return candidate
+    return pick_construct(corpus, None)

@@ -248,18 +248,19 @@ def _run(
                 result=result,
                 say=say,
             )
+        if not checking and not only:
+            result.pruned = prune(manifest, {r.name for r in all_runs}, target, work)
+        if not only:
+            # the site's pages, from everything built (in a check too: they are compared)
+            from ..site import update_site
+
+            update_site(target, manifest, p.data, p.root)
         if checking:
             names = {q.run.name for q in plans}
             failed = {f.name for f in result.failed}
             result.differences = compare(
                 Manifest.load(committed), manifest, names, failed, p.out, len(only) == 0
             )
-        else:
-            if not only:
-                result.pruned = prune(manifest, {r.name for r in all_runs}, target, work)
-            from ..site import write_index
-
-            write_index(target, manifest.to_json())
     result.seconds = time.monotonic() - started
     return result
 

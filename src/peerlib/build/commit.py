@@ -74,8 +74,12 @@ def _remove_others(folder: Path, keep: set[str]) -> None:
 
 def prune(manifest: Manifest, names: set[str], out: Path, work: Path) -> list[str]:
     """Forget runs the build file no longer makes, and delete their files."""
+    from ..site import is_site_artifact
+
     gone = sorted(n for n in manifest.runs if n not in names)
-    orphans = [a for a in manifest.artifacts if a.split("/", 1)[0] not in names]
+    orphans = [
+        a for a in manifest.artifacts if a.split("/", 1)[0] not in names and not is_site_artifact(a)
+    ]
     if not gone and not orphans:
         return []
     for artifact in orphans:

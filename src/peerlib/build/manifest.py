@@ -51,6 +51,8 @@ class Manifest:
 
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     runs: dict[str, RunRecord] = field(default_factory=dict)
+    #: The key of the site's pages (:func:`peerlib.site.site_key`) when they were written.
+    site: str = ""
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -68,11 +70,17 @@ class Manifest:
             or not isinstance(doc.get("runs"), dict)
         ):
             return cls()
-        return cls(artifacts=doc["artifacts"], runs=doc["runs"])
+        site = doc.get("site")
+        return cls(
+            artifacts=doc["artifacts"], runs=doc["runs"], site=site if isinstance(site, str) else ""
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The manifest as plain JSON data."""
-        return {"artifacts": self.artifacts, "runs": self.runs}
+        doc: dict[str, Any] = {"artifacts": self.artifacts, "runs": self.runs}
+        if self.site:
+            doc["site"] = self.site
+        return doc
 
     def dumps(self) -> str:
         """The manifest as committed: sorted keys, two-space indent, trailing newline."""

@@ -151,7 +151,16 @@ def worker_environment(jupyter_dir: Path) -> dict[str, str]:
     kernels = jupyter_dir / "kernels" / "python3"
     kernels.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        # no shared history database: concurrent kernels otherwise print "Session/line number
+        # was not unique in database" with a changing session number into the notebook
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            "--HistoryManager.hist_file=:memory:",
+        ],
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
         "metadata": {"debugger": False},
@@ -170,6 +179,8 @@ def worker_environment(jupyter_dir: Path) -> dict[str, str]:
         "JUPYTER_PATH": os.pathsep.join(jupyter_path),
         # ipykernel's debugger otherwise warns about frozen modules on every kernel start
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        # charts in executed notebooks stay static SVG, byte-stable (peerlib.notebook)
+        "PEERLIB_STATIC_CHARTS": "1",
     }
 
 
@@ -193,6 +204,8 @@ def execute(job: Job) -> Outcome:
             if error is None or error.kind != "kernel-start":
                 break
         has_notebook = _write_executed(job)
+        if error is None and has_notebook:
+            error = _write_notebook_page(job)
     seconds = time.monotonic() - started
     if error is not None:
         return Outcome(job.name, seconds, attempt, error=error, has_notebook=has_notebook)
@@ -415,6 +428,36 @@ def _artifacts(out_dir: Path) -> tuple[tuple[str, str], ...]:
 
 
 # ----------------------------------------------------------------------------- normalisation
+
+
+def _write_notebook_page(job: Job) -> RunError | None:
+    """The executed notebook as a page of the site, one of the run's artifacts."""
+    from ..site import NOTEBOOK_PAGE, SITE_DIR, notebook_page
+
+    try:
+        # the same page whether built into figures/ or checked in build/check/figures/
+        text = job.executed.read_text(encoding="utf-8")
+        doc = json.loads(text.replace(job.out_display, f"<out>/{job.name}"))
+        heading = next(
+            (
+                line.lstrip("#").strip()
+                for cell in doc.get("cells", [])
+                if cell.get("cell_type") == "markdown"
+                for line in "".join(cell.get("source", [])).splitlines()
+                if line.startswith("#")
+            ),
+            job.name,
+        )
+        page = notebook_page(
+            doc,
+            f"{heading} ({job.name})",
+            home=f"../{SITE_DIR}/{job.name}.html",
+            home_text=f"The figures and tables of {job.name}",
+        )
+        (job.out_dir / NOTEBOOK_PAGE).write_text(page, encoding="utf-8")
+    except Exception as exc:  # a bug of ours, reported like a failing run
+        return RunError("error", f"rendering the executed notebook: {_describe(exc)}")
+    return None
 
 
 def _write_executed(job: Job) -> bool:
