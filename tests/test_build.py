@@ -571,3 +571,28 @@ def test_runs_sharing_a_warm_kernel_start_from_a_fresh_namespace(project: Path, 
         counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
         assert counts == [1, 2, 3, 4], name  # parameters, injected parameters, two cells
         assert (project / "figures" / name / "cwd.txt").read_text() == "notebooks"
+
+
+def test_normalise_renumbers_the_ids_of_each_drawn_chart() -> None:
+    from peerlib.build.worker import normalise
+
+    def svg(n: int) -> list[str]:  # as a warm kernel's Vega draws its nth gradient
+        return [
+            f'<svg><linearGradient id="gradient_{n}"/>\n',
+            f'<rect fill="url(#gradient_{n})"/></svg>',
+        ]
+
+    def cell(n: int) -> dict[str, object]:
+        data = {"image/svg+xml": svg(n), "text/plain": ["<VegaLite 6 object>"]}
+        return {
+            "cell_type": "code",
+            "source": "",
+            "metadata": {},
+            "outputs": [{"output_type": "display_data", "data": data, "metadata": {}}],
+        }
+
+    first = normalise({"cells": [cell(8)]}, {}, "n.ipynb", "b.ipynb")
+    again = normalise({"cells": [cell(1)]}, {}, "n.ipynb", "b.ipynb")
+    assert first == again
+    assert 'id=\\"gradient_1\\"' in first
+    assert "url(#gradient_1)" in first

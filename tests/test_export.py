@@ -26,7 +26,8 @@ import pytest
 import peerlib
 import peerlib.export
 from peerlib import load_corpus, register_theme, save_chart
-from peerlib.export import FORMATS, _stable_svg, chart_spec, render
+from peerlib._svg import stable_svg as _stable_svg
+from peerlib.export import FORMATS, chart_spec, render
 
 from .conftest import MINI
 from .test_charts import SVG, gallery, kind, svg_label_groups

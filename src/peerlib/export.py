@@ -31,6 +31,7 @@ import altair as alt
 
 from . import _atomic
 from ._html import inert_json
+from ._svg import stable_svg
 from .theme import THEME_NAME, register_theme
 
 __all__ = [
@@ -49,8 +50,6 @@ FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "html")
 PNG_SCALE = 2
 
 _fonts_registered = False
-# Vega's generated ids, where they are defined or referred to; never plain text.
-_SVG_ID = re.compile(r'(id="|url\(#|href="#)((clip|gradient|pattern|mask)[_-]?)(\d+)(?=[")])')
 # The entries of a PDF resource dictionary, one per line: /name N 0 R
 _PDF_RESOURCES = re.compile(
     rb"(/(?:Font|XObject|ExtGState|Pattern|Shading|ColorSpace) <<\n)((?:[ \t]*/\S+ [^\n]*\n)+)"
@@ -165,22 +164,6 @@ def chart_spec(chart: alt.TopLevelMixin, theme: str | None = THEME_NAME) -> dict
             return dict(chart.to_dict())
 
 
-def _stable_svg(svg: str) -> str:
-    """Renumber Vega's generated element ids from 1 in order of appearance.
-
-    Only ids where they are defined or referred to are touched: text that merely looks like
-    one (a study called ``clip2019`` on an axis) is left alone.
-    """
-    numbers: dict[str, int] = {}
-
-    def renumber(match: re.Match[str]) -> str:
-        old = match.group(2) + match.group(4)
-        number = numbers.setdefault(old, len(numbers) + 1)
-        return f"{match.group(1)}{match.group(2)}{number}"
-
-    return _SVG_ID.sub(renumber, svg)
-
-
 def _stable_pdf(pdf: bytes) -> bytes:
     """Sort the entries of each resource dictionary: vl-convert writes them in hash order.
 
@@ -213,7 +196,7 @@ def render(spec: dict[str, Any], fmt: str) -> bytes:
 
     _ensure_fonts()
     if fmt == "svg":
-        return _stable_svg(vlc.vegalite_to_svg(spec)).encode("utf-8")
+        return stable_svg(vlc.vegalite_to_svg(spec)).encode("utf-8")
     if fmt == "png":
         return bytes(vlc.vegalite_to_png(spec, scale=PNG_SCALE))
     if fmt == "pdf":

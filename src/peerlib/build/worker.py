@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._svg import stable_svg
 from .lock import close_inherited
 from .results import FailureKind
 
@@ -35,6 +36,7 @@ DEFAULT_SOURCE_DATE_EPOCH = "315532800"
 START_TIMEOUT = 60
 KERNEL_START_ATTEMPTS = 2
 _TIME_FIELDS = ("start_time", "end_time", "duration")
+_SVG = "image/svg+xml"
 #: Altair's HTML output names its <div> with a random uuid, in every displayed chart.
 _ALTAIR_DIV = re.compile(r"altair-viz-[0-9a-f]{32}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -505,6 +507,14 @@ def normalise(
         if isinstance(cell_papermill, dict):
             for key in _TIME_FIELDS:
                 cell_papermill.pop(key, None)
+        for output in cell.get("outputs", []):
+            data = output.get("data") if isinstance(output, dict) else None
+            if not isinstance(data, dict):
+                continue
+            svg = data.get(_SVG)
+            if svg is not None:
+                # one chart's ids renumbered from 1: a warm kernel's Vega counts on
+                data[_SVG] = stable_svg("".join(svg) if isinstance(svg, list) else str(svg))
     pairs = sorted(replacements.items(), key=lambda kv: len(kv[0]), reverse=True)
     numbers: dict[str, str] = {}
 
