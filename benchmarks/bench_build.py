@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -87,6 +88,12 @@ def naive(config: Path, data: Path, scratch: Path) -> tuple[float, int, dict[str
     return time.perf_counter() - started, len(runs), hashes(out)
 
 
+def _peak_mb() -> float:
+    """The largest peak RSS of any process this script has waited for (the build, its workers,
+    their kernels: each waits for its own children), in MB; Linux reports kilobytes."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", help="the build file (default: peerlib's own)")
@@ -128,6 +135,7 @@ def main() -> int:
         if done.returncode != 0:
             print(done.stdout, done.stderr, sep="\n", file=sys.stderr)
         print(f"2. clean peerlib build:      {clean_s:.1f} s (exit {done.returncode})")
+        print(f"   peak memory (RSS) of its largest process: {_peak_mb():,.0f} MB")
         if not args.skip_naive:
             built = hashes(scratch / "figures")
             differ = sorted(
@@ -161,6 +169,7 @@ def main() -> int:
             + (", ".join(rebuilt) or "none")
         )
 
+        print(f"   peak memory (RSS) of the largest process so far: {_peak_mb():,.0f} MB")
         print("\nratios")
         if not args.skip_naive:
             print(f"  clean / naive = {clean_s / naive_s:.2f}   (target <= 0.25)")

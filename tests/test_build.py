@@ -6,6 +6,7 @@ Each executed notebook costs a kernel start (about a second); the suite runs abo
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -426,6 +427,47 @@ def test_construct_runs_and_default_corpus(project: Path, mini: Path) -> None:
     )
     plan = run(project, mini, dry_run=True)
     assert list(plan.planned) == ["c-disclosure", "c-mutuality", "c-trust"]
+
+
+def test_construct_files_are_the_synthesis_and_the_constructs_own_studies(
+    project: Path, mini: Path
+) -> None:
+    config = project / "figures.toml"
+    config.write_text(
+        '[[figure]]\nname = "c-{construct}"\nnotebook = "notebooks/echo.ipynb"\n'
+        'each = "construct"\ninputs = ["{construct_files}"]\n',
+        encoding="utf-8",
+    )
+    assert run(project, mini).ok
+    manifest = json.loads((project / "figures" / "manifest.json").read_text())
+    inputs = {name: list(record["inputs"]) for name, record in manifest["runs"].items()}
+    assert inputs == {
+        "c-disclosure": ["studies/alpha.yaml", "studies/beta.yaml", "synthesis.yaml"],
+        "c-mutuality": ["studies/beta.yaml", "studies/gamma.yaml", "synthesis.yaml"],
+        "c-trust": ["studies/alpha.yaml", "synthesis.yaml"],
+    }
+    # an edit to gamma rebuilds only the construct that maps it; the synthesis, every one
+    append(mini / "studies" / "gamma.yaml", "# edited\n")
+    assert run(project, mini, dry_run=True).planned == {"c-mutuality": "studies/gamma.yaml changed"}
+    append(mini / "synthesis.yaml", "# edited\n")
+    assert sorted(run(project, mini, dry_run=True).planned) == [
+        "c-disclosure",
+        "c-mutuality",
+        "c-trust",
+    ]
+    # only as an input of its own, and only for runs about a construct
+    for bad, message in [
+        ('inputs = ["x/{construct_files}"]', "must be an input of its own"),
+        ('each = "study"\ninputs = ["{construct_files}"]', 'needs each = "construct"'),
+    ]:
+        config.write_text(
+            '[[figure]]\nname = "c-{study}-{construct}"\nnotebook = "notebooks/echo.ipynb"\n'
+            + bad
+            + "\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(BuildConfigError, match=re.escape(message)):
+            run(project, mini, dry_run=True)
 
 
 def test_yml_study_files_are_built_and_keyed_like_yaml(project: Path, mini: Path) -> None:

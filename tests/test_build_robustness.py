@@ -90,6 +90,12 @@ def test_a_build_killed_with_sigkill_leaves_no_worker_and_no_lock(
     )
     assert done.returncode == 0, done.stderr
     assert f"taking over from a build (pid {build.pid}) that died" in done.stdout
+    # ... and, having ended normally, leaves nothing for the build after it to take over
+    again = subprocess.run(
+        _cli(project, mini, "--only", "study-alpha"), capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 0, again.stderr
+    assert "taking over" not in again.stdout + again.stderr
 
 
 def test_two_builds_into_one_output_folder_do_not_both_run(

@@ -29,6 +29,7 @@ from peerlib.charts import (
 from peerlib.export import chart_spec, render
 from peerlib.measures import PARALLEL_FROM
 from peerlib.synthetic import STUDIES_PER_EXTRA_CONSTRUCT, write_review
+from peerlib.table_export import PRINTED_ROWS
 
 STUDIES = 200
 #: The size caps of issue 11, per format, in bytes.
@@ -175,3 +176,59 @@ def test_study_measures_in_worker_processes_are_the_same(review: Path, large: Co
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [str(len(large.concepts))]
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+#: peerlib's own build file, reduced with --only to one run of each notebook that saves
+#: figures: together they call every chart function of :data:`CHARTS`.
+BUILT_RUNS = ("comparison", "synthesis", "study-{study}", "evidence-{construct}")
+#: What each chart function saves as, in the runs above.
+SAVED_CHARTS = {
+    "study_network": "study-{study}/network",
+    "synthesis_network": "synthesis/synthesis-network",
+    "construct_heatmap": "comparison/construct-heatmap",
+    "similarity": "comparison/similarity",
+    "centrality": "comparison/centrality",
+    "evidence_density": "comparison/evidence-density",
+    "construct_evidence": "evidence-{construct}/evidence",
+    "line_of_argument": "synthesis/line-of-argument",
+}
+
+
+def test_the_build_of_a_large_review_makes_every_figure_within_the_caps(
+    review: Path, large: Corpus, tmp_path: Path
+) -> None:
+    assert set(SAVED_CHARTS) == set(CHARTS)
+    ids = {"study": large.study_ids[-1], "construct": large.construct_ids[0]}
+    only = [part for name in BUILT_RUNS for part in ("--only", name.format_map(ids))]
+    out = tmp_path / "figures"
+    done = subprocess.run(
+        [sys.executable, "-m", "peerlib.cli", "build", "--data", str(review), "--out", str(out)]
+        + ["--jobs", "2", "-q", *only],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "4 built" in done.stdout
+    for stem in SAVED_CHARTS.values():
+        for fmt in CAPS:
+            assert (out / f"{stem.format_map(ids)}.{fmt}").is_file(), f"{stem}.{fmt}"
+    # every figure (and every page) of the build within its cap
+    for path in sorted(out.rglob("*")):
+        fmt = path.suffix.lstrip(".")
+        if path.is_file() and fmt in CAPS:
+            size = path.stat().st_size
+            assert size <= CAPS[fmt], f"{path.relative_to(out)}: {size:,} bytes"
+    # the printed copies of a table of 40,000 pairs of studies stop at PRINTED_ROWS and say
+    # so; the CSV keeps every pair
+    csv = (out / "comparison" / "similarity.csv").read_text(encoding="utf-8")
+    assert len(csv.splitlines()) == 1 + STUDIES * STUDIES
+    markdown = (out / "comparison" / "similarity.md").read_text(encoding="utf-8")
+    note = f"first {PRINTED_ROWS:,} of {STUDIES * STUDIES:,} rows; all in similarity.csv"
+    assert markdown.endswith(f"*{note}.*\n")
+    assert len(markdown.splitlines()) == 2 + PRINTED_ROWS + 2
+    tex = (out / "comparison" / "similarity.tex").read_text(encoding="utf-8")
+    assert f"({note})}}" in tex

@@ -308,3 +308,33 @@ def test_docx_wide_table_is_landscape() -> None:
     assert section.page_width is not None
     assert section.page_height is not None
     assert section.page_width > section.page_height
+
+
+def test_a_long_table_is_printed_up_to_its_limit_and_says_where_the_rest_is(
+    tmp_path: Path,
+) -> None:
+    import docx
+
+    table = pd.DataFrame({"pair": [f"p{n}" for n in range(25)], "score": range(25)})
+    paths = save_table(table, tmp_path / "pairs", caption="Pairs", printed_rows=10)
+    csv, md, tex, word = (p.read_bytes() for p in paths)
+    assert len(csv.decode().splitlines()) == 1 + 25  # every row
+    note = "first 10 of 25 rows; all in pairs.csv"
+    assert md.decode().count("\n| p") == 10
+    assert "p10" not in md.decode()
+    assert md.decode().endswith(f"*{note}.*\n")
+    assert f"\\caption{{Pairs ({note})}} \\label{{tab:pairs}}" in tex.decode()
+    assert "p9 " in tex.decode()
+    assert "p10" not in tex.decode()
+    document = docx.Document(io.BytesIO(word))
+    assert [p.text for p in document.paragraphs] == [f"Pairs ({note})"]
+    assert len(document.tables[0].rows) == 1 + 10
+    # at or under the limit nothing changes; None prints every row
+    assert save_table(table, tmp_path / "all", ["md"], printed_rows=25)[0].read_text() == (
+        to_markdown(table)
+    )
+    assert save_table(table, tmp_path / "none", ["md"], printed_rows=None)[0].read_text() == (
+        to_markdown(table)
+    )
+    [only] = save_table(table, tmp_path / "printed", ["md"], printed_rows=10)
+    assert only.read_text().endswith("*first 10 of 25 rows; the rest not printed.*\n")

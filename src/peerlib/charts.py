@@ -1090,7 +1090,10 @@ def construct_evidence_chart(corpus: Corpus, construct_id: str) -> alt.Chart:
             ),
             y=alt.Y(
                 "study_id:N",
-                sort=corpus.study_ids if bars.page.complete else bars.order,
+                # the construct's own studies only (in file order when all are drawn): the
+                # chart does not depend on the studies the construct leaves out, as the
+                # build's {construct_files} assumes
+                sort=bars.order,
                 title=None,
             ),
             color=alt.Color("coverage:N", scale=_COVERAGE, title="Text coded"),

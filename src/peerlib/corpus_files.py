@@ -202,11 +202,24 @@ def construct_ids(root: Path) -> list[str]:
     >>> construct_ids(corpus_root())[:2]
     ['lived_experience_expertise', 'calibrated_disclosure']
     """
+    return list(construct_studies(root))
+
+
+def construct_studies(root: Path) -> dict[str, list[str]]:
+    """Each construct id of the synthesis file (in file order) with the ids of the studies
+    whose concepts it maps (in the file's order), read without validating the file.
+
+    Returns an empty dict when there is no synthesis file. Raises :class:`ValueError` with a
+    one-line message when the file cannot be read that far.
+
+    >>> construct_studies(corpus_root())["lived_experience_expertise"][:2]
+    ['kirkegaard2022', 'moran2025']
+    """
     from ._yaml import YamlError, read_yaml
 
     path = synthesis_file(root)
     if path is None:
-        return []
+        return {}
     try:  # the corpus reader: bounded in time and memory whatever the file holds
         doc = read_yaml(path).data
     except YamlError as error:
@@ -216,7 +229,13 @@ def construct_ids(root: Path) -> list[str]:
     constructs = doc.get("constructs") if isinstance(doc, dict) else None
     if not isinstance(constructs, list):
         raise ValueError(f"{path}: no 'constructs' list")
-    ids = [c.get("id") for c in constructs if isinstance(c, dict)]
-    if not all(isinstance(i, str) for i in ids):
-        raise ValueError(f"{path}: a construct without a string 'id'")
-    return [str(i) for i in ids]
+    found: dict[str, list[str]] = {}
+    for construct in constructs:
+        if not isinstance(construct, dict):
+            continue
+        cid = construct.get("id")
+        if not isinstance(cid, str):
+            raise ValueError(f"{path}: a construct without a string 'id'")
+        concepts = construct.get("concepts")
+        found[cid] = [str(s) for s in concepts] if isinstance(concepts, dict) else []
+    return found

@@ -16,6 +16,7 @@ Every text inserted into HTML is escaped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -501,7 +502,6 @@ def notebook_page(doc: dict[str, Any], title: str, *, home: str, home_text: str)
     network) in the site's frame, each SVG chart as an image (their element ids would clash
     on one page)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     notebook = nbformat.reads(json.dumps(doc), as_version=4)  # type: ignore[no-untyped-call]
     for cell in notebook.cells:
@@ -511,8 +511,7 @@ def notebook_page(doc: dict[str, Any], title: str, *, home: str, home_text: str)
             if svg is not None:
                 data["text/html"] = f'<img src="{_data_uri(str(svg).encode())}" alt="chart">'
                 data.pop("text/plain", None)
-    exporter = HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = _notebook_exporter().from_notebook_node(notebook)
     return _page(
         title,
         f'<div class="notebook">\n{body}\n</div>',
@@ -520,6 +519,15 @@ def notebook_page(doc: dict[str, Any], title: str, *, home: str, home_text: str)
         home_text=home_text,
         style=f"../{STYLE_NAME}",
     )
+
+
+@functools.cache
+def _notebook_exporter() -> Any:
+    """nbconvert's basic HTML exporter, made once per process: it compiles its templates when
+    made, which a build worker would otherwise do for every run."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
 
 
 def _data_uri(svg: bytes) -> str:

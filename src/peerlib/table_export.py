@@ -30,6 +30,7 @@ from ._zip import stable_zip
 
 __all__ = [
     "LATEX_PACKAGES",
+    "PRINTED_ROWS",
     "TABLE_FORMATS",
     "csv_safe",
     "escape_latex",
@@ -43,6 +44,10 @@ __all__ = [
 
 #: The formats :func:`save_table` writes, by file suffix.
 TABLE_FORMATS: tuple[str, ...] = ("csv", "md", "tex", "docx")
+#: The most rows :func:`save_table` prints (Markdown, LaTeX, Word): a longer table is printed
+#: up to here, with a note saying how many rows there are and where they all are (the CSV).
+#: A review of 1,000 studies has half a million pairs of studies; no one reads them on paper.
+PRINTED_ROWS = 1000
 
 _LATEX_SPECIALS = str.maketrans(
     {
@@ -454,9 +459,11 @@ def to_docx(df: pd.DataFrame, caption: str | None = None, *, precision: int = 3)
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_properties.append(repeat)
-    for r, values in enumerate([printed.columns, *printed.rows]):
-        for c, value in enumerate(values):
-            cell = table.cell(r, c)
+    # row by row: Table.cell(r, c) walks every cell of the table, once per call
+    for r, (row, values) in enumerate(
+        zip(table.rows, [printed.columns, *printed.rows], strict=True)
+    ):
+        for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = int(line * printed.layout.fractions[c])
             paragraph = cell.paragraphs[0]
             run = paragraph.add_run(value)
@@ -478,6 +485,7 @@ def save_table(
     *,
     caption: str | None = None,
     label: str | None = None,
+    printed_rows: int | None = PRINTED_ROWS,
 ) -> list[Path]:
     """Write a table next to ``stem`` in several formats, each file atomically.
 
@@ -499,6 +507,11 @@ def save_table(
         bridges"), so that every printed table has one.
     label
         For the LaTeX table; default ``tab:`` and the caption (:func:`latex_label`).
+    printed_rows
+        The most rows the Markdown, LaTeX and Word tables hold (default
+        :data:`PRINTED_ROWS`; ``None``: no limit). A longer table is printed up to this row,
+        and the caption (a last line in Markdown) says so: "first 1,000 of 499,500 rows; all
+        in similarity.csv". The CSV always holds every row.
 
     Returns
     -------
@@ -532,16 +545,25 @@ def save_table(
         caption = stem.name.replace("-", " ").replace("_", " ").capitalize()
     # everything is made before anything is written: a failure leaves no new file behind
     contents: dict[Path, bytes] = {}
+    printed, note = df, ""
+    if printed_rows is not None and len(df) > printed_rows:
+        printed = df.head(max(printed_rows, 0))
+        where = f"all in {stem.name}.csv" if "csv" in formats else "the rest not printed"
+        note = f"first {len(printed):,} of {len(df):,} rows; {where}"
+    if label is None and note:  # the whole table's label, not one naming the note
+        label = latex_label(f"tab:{caption}")
     for fmt in dict.fromkeys(formats):
         path = stem.with_name(f"{stem.name}.{fmt}")
         if fmt == "csv":
             contents[path] = _csv_frame(df).to_csv(index=False, lineterminator="\n").encode()
         elif fmt == "md":
-            contents[path] = to_markdown(df).encode()
+            text = to_markdown(printed)
+            contents[path] = (text + (f"\n*{escape_markdown(note)}.*\n" if note else "")).encode()
         elif fmt == "tex":
-            contents[path] = to_latex(df, caption=caption, label=label).encode()
+            printed_caption = f"{caption} ({note})" if note else caption
+            contents[path] = to_latex(printed, caption=printed_caption, label=label).encode()
         else:
-            contents[path] = to_docx(df, caption)
+            contents[path] = to_docx(printed, f"{caption} ({note})" if note else caption)
     for path, data in contents.items():
         _atomic.write_bytes(path, data)
     return list(contents)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import shutil
+import time
 from pathlib import Path
 
 from .. import _atomic
@@ -16,15 +17,17 @@ from .plan import Plan
 from .results import shown
 from .worker import Job, Outcome
 
-__all__ = ["commit", "compare", "move", "prune"]
+__all__ = ["ManifestSaver", "commit", "compare", "move", "prune"]
 
 
 def commit(
     plan: Plan, job: Job, outcome: Outcome, out: Path, work: Path, manifest: Manifest
 ) -> None:
     """Move a successful run's files into ``out/<run>/`` and record them: first the run's old
-    entries go, then the files move (each with an atomic rename), then the new entries are
-    written."""
+    entries go (and the manifest on disk forgets them), then the files move (each with an
+    atomic rename), then the new entries are recorded in ``manifest``. Saving those is the
+    caller's (:class:`ManifestSaver`): until then the manifest on disk lacks them, which only
+    means the run is built again if the build stops first."""
     name = plan.run.name
     manifest_path = out / MANIFEST_NAME
     if manifest.forget(name):
@@ -44,7 +47,31 @@ def commit(
         manifest.artifacts[f"{name}/{rel}"] = Artifact(
             sha256=sha, notebook=plan.run.notebook, parameters=dict(plan.run.parameters)
         )
-    manifest.save(manifest_path)
+
+
+class ManifestSaver:
+    """Saves the manifest after commits, at most once every ``interval`` seconds (and when
+    :meth:`flush` is called). The manifest of a review of 1,000 studies is megabytes of JSON:
+    saved after each of a thousand runs, writing it would cost the build more than the runs
+    themselves."""
+
+    def __init__(self, manifest: Manifest, path: Path, interval: float = 5.0) -> None:
+        self.manifest, self.path, self.interval = manifest, path, interval
+        self._saved = time.monotonic()
+        self._pending = False
+
+    def committed(self) -> None:
+        """A run was committed: save now if the last save is ``interval`` seconds old."""
+        self._pending = True
+        if time.monotonic() - self._saved >= self.interval:
+            self.flush()
+
+    def flush(self) -> None:
+        """Save what was committed since the last save."""
+        if self._pending:
+            self.manifest.save(self.path)
+            self._pending = False
+        self._saved = time.monotonic()
 
 
 def move(source: Path, dest: Path) -> None:

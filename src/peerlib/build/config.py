@@ -35,6 +35,10 @@ INJECTED = ("data_dir", "out_dir")
 EACH = ("study", "construct")
 #: In ``inputs``: the file of the run's study, whatever its suffix (``.yaml`` or ``.yml``).
 STUDY_FILE = "{study_file}"
+#: In ``inputs``: what a run about one construct reads: the synthesis file, the review file
+#: (if any) and the files of the studies the construct maps; an edit to any other study does
+#: not rebuild it.
+CONSTRUCT_FILES = "{construct_files}"
 DEFAULT_TIMEOUT = 600.0
 #: A run name becomes a folder name: no separators, and not the manifest's own name.
 RESERVED_NAMES = frozenset({"manifest.json"})
@@ -124,6 +128,10 @@ def _figure(path: Path, index: int, table: Any) -> Figure:
         raise fail("'inputs' must be a non-empty list of glob patterns (strings)")
     if STUDY_FILE in "".join(inputs) and each != "study":
         raise fail(f"{STUDY_FILE} in 'inputs' needs each = \"study\"")
+    if any(CONSTRUCT_FILES in i and i != CONSTRUCT_FILES for i in inputs):
+        raise fail(f"{CONSTRUCT_FILES} must be an input of its own, not part of a pattern")
+    if CONSTRUCT_FILES in inputs and each != "construct":
+        raise fail(f"{CONSTRUCT_FILES} in 'inputs' needs each = \"construct\"")
     parameters = table.get("parameters", {})
     if not isinstance(parameters, dict):
         raise fail("'parameters' must be a table")
@@ -162,6 +170,8 @@ def _plain(value: Any) -> bool:
 def expand(figures: Sequence[Figure], data: Path) -> list[Run]:
     """One :class:`Run` per figure and study / construct id, in build-file order."""
     ids: dict[str, list[str]] = {}
+    mapped: dict[str, list[str]] = {}
+    files = _StudyFiles(data)
     runs: list[Run] = []
     seen: dict[str, str] = {}
     for figure in figures:
@@ -169,7 +179,8 @@ def expand(figures: Sequence[Figure], data: Path) -> list[Run]:
             values: list[dict[str, str]] = [{}]
         else:
             if figure.each not in ids:
-                ids[figure.each] = _ids(figure.each, data)
+                ids[figure.each], found = _ids(figure.each, data)
+                mapped.update(found)
             values = [{figure.each: value} for value in ids[figure.each]]
         for value in values:
             name = figure.name.format_map(value)
@@ -188,7 +199,7 @@ def expand(figures: Sequence[Figure], data: Path) -> list[Run]:
                     name=name,
                     notebook=figure.notebook,
                     parameters={**value, **figure.parameters},
-                    inputs=_inputs(figure, value, data),
+                    inputs=_inputs(figure, value, files, mapped),
                     timeout=figure.timeout,
                     figure=figure,
                 )
@@ -207,22 +218,54 @@ def select(runs: Sequence[Run], patterns: Sequence[str]) -> list[Run]:
     return [r for r in runs if any(fnmatch.fnmatchcase(r.name, p) for p in patterns)]
 
 
-def _ids(each: str, data: Path) -> list[str]:
+def _ids(each: str, data: Path) -> tuple[list[str], dict[str, list[str]]]:
+    """The ids ``each`` takes, and (for constructs) the studies each construct maps."""
     if each == "study":
-        return corpus_files.study_ids(data)
+        return corpus_files.study_ids(data), {}
     try:
-        return corpus_files.construct_ids(data)
+        studies = corpus_files.construct_studies(data)
     except ValueError as error:
         raise BuildConfigError(str(error)) from None
+    return list(studies), studies
 
 
-def _inputs(figure: Figure, value: Mapping[str, str], data: Path) -> tuple[str, ...]:
+class _StudyFiles:
+    """The corpus's study files by id (relative posix paths), listed once per expansion."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self._by_id: dict[str, str] | None = None
+
+    def get(self, study_id: str) -> str | None:
+        if self._by_id is None:
+            self._by_id = {
+                p.stem: p.relative_to(self.data).as_posix()
+                for p in reversed(corpus_files.study_files(self.data))  # the first one wins
+            }
+        return self._by_id.get(study_id)
+
+    def relative(self, path: Path | None) -> str | None:
+        return None if path is None else path.relative_to(self.data).as_posix()
+
+
+def _inputs(
+    figure: Figure, value: Mapping[str, str], files: _StudyFiles, mapped: Mapping[str, list[str]]
+) -> tuple[str, ...]:
     """The run's input patterns, relative to the corpus folder; empty for the whole corpus."""
     patterns = []
     for pattern in figure.inputs:
+        if pattern == CONSTRUCT_FILES:
+            found = [
+                files.relative(corpus_files.synthesis_file(files.data)),
+                files.relative(corpus_files.review_file(files.data)),
+                # a study the synthesis names without a file: validation reports it
+                *(files.get(s) for s in mapped[value["construct"]]),
+            ]
+            patterns += sorted({f for f in found if f is not None})
+            continue
         if STUDY_FILE in pattern:
-            path = corpus_files.study_file(data, value["study"])
+            path = files.get(value["study"])
             assert path is not None  # the study ids come from the file names
-            pattern = pattern.replace(STUDY_FILE, path.relative_to(data).as_posix())
+            pattern = pattern.replace(STUDY_FILE, path)
         patterns.append(pattern.format_map(value))
     return tuple(patterns)

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .. import _atomic
-from .commit import commit, move
+from .commit import ManifestSaver, commit, move
 from .live import LiveProgress
-from .manifest import Manifest
+from .manifest import MANIFEST_NAME, Manifest
 from .notebooks import notebook_path
 from .plan import Plan
 from .results import BuildResult, RunFailure
@@ -68,6 +68,7 @@ def execute_all(
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     environment = worker_environment(work / "jupyter")
     plans = {p.run.name: p for p in todo}
+    saver = ManifestSaver(manifest, out / MANIFEST_NAME)
     done = 0
 
     live = say if isinstance(say, LiveProgress) else None
@@ -92,6 +93,7 @@ def execute_all(
                     error=RunError("error", f"cannot move the run's files into {out}: {reason}"),
                 )
             else:
+                saver.committed()
                 result.built.append(name)
                 say(f"{status} built   {name}  {outcome.seconds:.1f} s  ({plan.reason})")
                 return
@@ -145,6 +147,7 @@ def execute_all(
                 break
             names = died
     finally:
+        saver.flush()
         _save_timings(work, timings)
         shutil.rmtree(work / "staging", ignore_errors=True)
 

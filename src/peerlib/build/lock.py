@@ -76,9 +76,18 @@ def locked(folders: Sequence[tuple[Path, str]]) -> Iterator[list[str]]:
             handle.truncate()
             handle.write(f"{os.getpid()}\n")
             handle.flush()
+            # a build that ends normally clears its pid: only a dead build's pid is left behind
+            stack.callback(_clear, handle)
             _HELD.append(handle)
             stack.callback(_HELD.remove, handle)
         yield notes
+
+
+def _clear(handle: IO[str]) -> None:
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        handle.flush()
 
 
 def _holder(handle: IO[str]) -> int | None:
