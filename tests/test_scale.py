@@ -203,9 +203,9 @@ def test_the_build_of_a_large_review_makes_every_figure_within_the_caps(
     ids = {"study": large.study_ids[-1], "construct": large.construct_ids[0]}
     only = [part for name in BUILT_RUNS for part in ("--only", name.format_map(ids))]
     out = tmp_path / "figures"
+    command = [sys.executable, "-m", "peerlib.cli", "build", "--data", str(review)]
     done = subprocess.run(
-        [sys.executable, "-m", "peerlib.cli", "build", "--data", str(review), "--out", str(out)]
-        + ["--jobs", "2", "-q", *only],
+        [*command, "--out", str(out), "--jobs", "2", "-q", *only],
         capture_output=True,
         text=True,
         check=False,
