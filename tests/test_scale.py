@@ -178,20 +178,38 @@ def test_study_measures_in_worker_processes_are_the_same(review: Path, large: Co
     assert done.stdout.split() == [str(len(large.concepts))]
 
 
-# --- the build ----------------------------------------------------------------------------------
+# --- the build ---------------------------------------------------------------------------------
 
-#: peerlib's own build file, reduced with --only to one run of each notebook that saves
-#: figures: together they call every chart function of :data:`CHARTS`.
-BUILT_RUNS = ("comparison", "synthesis", "study-{study}", "evidence-{construct}")
+#: peerlib's own build file reduced to one run of each notebook that saves figures (one study,
+#: one construct): together they call every chart function of :data:`CHARTS`.
+REDUCED_CONFIG = """\
+[[figure]]
+name = "comparison"
+notebook = "peerlib:notebooks/02_comparison.ipynb"
+
+[[figure]]
+name = "synthesis"
+notebook = "peerlib:notebooks/03_synthesis.ipynb"
+
+[[figure]]
+name = "study"
+notebook = "peerlib:notebooks/01_study_graph.ipynb"
+parameters = {{ study = "{study}" }}
+
+[[figure]]
+name = "evidence"
+notebook = "peerlib:notebooks/04_evidence_explorer.ipynb"
+parameters = {{ construct = "{construct}" }}
+"""
 #: What each chart function saves as, in the runs above.
 SAVED_CHARTS = {
-    "study_network": "study-{study}/network",
+    "study_network": "study/network",
     "synthesis_network": "synthesis/synthesis-network",
     "construct_heatmap": "comparison/construct-heatmap",
     "similarity": "comparison/similarity",
     "centrality": "comparison/centrality",
     "evidence_density": "comparison/evidence-density",
-    "construct_evidence": "evidence-{construct}/evidence",
+    "construct_evidence": "evidence/evidence",
     "line_of_argument": "synthesis/line-of-argument",
 }
 
@@ -200,12 +218,15 @@ def test_the_build_of_a_large_review_makes_every_figure_within_the_caps(
     review: Path, large: Corpus, tmp_path: Path
 ) -> None:
     assert set(SAVED_CHARTS) == set(CHARTS)
-    ids = {"study": large.study_ids[-1], "construct": large.construct_ids[0]}
-    only = [part for name in BUILT_RUNS for part in ("--only", name.format_map(ids))]
+    config = tmp_path / "figures.toml"
+    config.write_text(
+        REDUCED_CONFIG.format(study=large.study_ids[-1], construct=large.construct_ids[0]),
+        encoding="utf-8",
+    )
     out = tmp_path / "figures"
-    command = [sys.executable, "-m", "peerlib.cli", "build", "--data", str(review)]
+    command = [sys.executable, "-m", "peerlib.cli", "build", "--config", str(config)]
     done = subprocess.run(
-        [*command, "--out", str(out), "--jobs", "2", "-q", *only],
+        [*command, "--data", str(review), "--out", str(out), "--jobs", "2", "-q"],
         capture_output=True,
         text=True,
         check=False,
@@ -215,15 +236,17 @@ def test_the_build_of_a_large_review_makes_every_figure_within_the_caps(
     assert "4 built" in done.stdout
     for stem in SAVED_CHARTS.values():
         for fmt in CAPS:
-            assert (out / f"{stem.format_map(ids)}.{fmt}").is_file(), f"{stem}.{fmt}"
-    # every figure (and every page) of the build within its cap
+            assert (out / f"{stem}.{fmt}").is_file(), f"{stem}.{fmt}"
+    # every figure and every page of the build (the site's included) within its cap
+    pages = [out / "index.html", *(out / "site").glob("*.html")]
+    assert len(pages) == 1 + 4
     for path in sorted(out.rglob("*")):
         fmt = path.suffix.lstrip(".")
         if path.is_file() and fmt in CAPS:
             size = path.stat().st_size
             assert size <= CAPS[fmt], f"{path.relative_to(out)}: {size:,} bytes"
     # the printed copies of a table of 40,000 pairs of studies stop at PRINTED_ROWS and say
-    # so; the CSV keeps every pair
+    # so, and so does the site's page; the CSV keeps every pair
     csv = (out / "comparison" / "similarity.csv").read_text(encoding="utf-8")
     assert len(csv.splitlines()) == 1 + STUDIES * STUDIES
     markdown = (out / "comparison" / "similarity.md").read_text(encoding="utf-8")
@@ -232,3 +255,5 @@ def test_the_build_of_a_large_review_makes_every_figure_within_the_caps(
     assert len(markdown.splitlines()) == 2 + PRINTED_ROWS + 2
     tex = (out / "comparison" / "similarity.tex").read_text(encoding="utf-8")
     assert f"({note})}}" in tex
+    page = (out / "site" / "comparison.html").read_text(encoding="utf-8")
+    assert f"How alike the studies are ({note})" in page

@@ -10,10 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from peerlib.build import Project, build, check
 from peerlib.site import is_site_artifact
 
-from .conftest import HOSTILE_TITLE
+from .conftest import HOSTILE_TITLE, MINI
 
 
 class _Page(HTMLParser):
@@ -134,3 +136,50 @@ def test_the_site_is_in_the_manifest_checked_and_left_alone_when_nothing_changed
     (out / "site" / "style.css").write_text("changed", encoding="utf-8")
     [line] = check(site_build, jobs=2, progress=None).differences
     assert line.startswith("stale: site/style.css: the file on disk does not match ")
+
+
+def test_a_long_table_is_shown_up_to_the_printed_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    from peerlib import table_export
+    from peerlib.build.manifest import Artifact, Manifest
+    from peerlib.site import site_pages
+
+    monkeypatch.setattr(table_export, "PRINTED_ROWS", 10)
+    out = tmp_path / "figures"
+    (out / "pairs").mkdir(parents=True)
+    pd.DataFrame({"pair": [f"p{n}" for n in range(25)]}).to_csv(
+        out / "pairs" / "pairs.csv", index=False
+    )
+    manifest = Manifest()
+    manifest.artifacts["pairs/pairs.csv"] = Artifact(sha256="0" * 64, notebook="", parameters={})
+    page = site_pages(out, manifest, MINI, tmp_path)["site/pairs.html"].decode("utf-8")
+    assert "<td>p9</td>" in page
+    assert "<td>p10</td>" not in page
+    assert "The first 10 rows; the CSV has every row." in page
+    # a table that fits is shown whole, without the note
+    monkeypatch.setattr(table_export, "PRINTED_ROWS", 25)
+    page = site_pages(out, manifest, MINI, tmp_path)["site/pairs.html"].decode("utf-8")
+    assert "<td>p24</td>" in page
+    assert "the CSV has every row" not in page
+
+
+def test_a_rebuild_rewrites_only_the_pages_that_changed(
+    site_build: Project, tmp_path: Path
+) -> None:
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(site_build.config.parent, root)
+    project = Project.resolve(root / "figures.toml", data=root / "data")
+    out = project.out
+    before = {p: p.stat().st_mtime_ns for p in (out / "site").glob("*.html")}
+    with (root / "data" / "studies" / "gamma.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("# edited\n")
+    result = build(project, jobs=2, progress=None)
+    assert sorted(result.built) == ["overview", "study-gamma"]
+    rewritten = sorted(p.name for p, t in before.items() if p.stat().st_mtime_ns != t)
+    # their provenance names the new run keys; the other study's page is the same bytes
+    assert rewritten == ["overview.html", "study-gamma.html"]

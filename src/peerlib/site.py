@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import io
 import json
 import re
 import zipfile
@@ -123,10 +122,12 @@ def update_site(out: Path, manifest: Manifest, data: Path, root: Path) -> bool:
             (out / artifact).unlink(missing_ok=True)
             del manifest.artifacts[artifact]
     for artifact, content in sorted(written.items()):
-        _atomic.write_bytes(out / artifact, content)
-        manifest.artifacts[artifact] = Artifact(
-            sha256=hashlib.sha256(content).hexdigest(), notebook="", parameters={}
-        )
+        sha256 = hashlib.sha256(content).hexdigest()
+        # a page that is already there with these bytes is left alone: after an edit, most
+        # of a large review's pages are the same, and each write is a synced file
+        if pages.get(artifact) != sha256 or not _intact(out / artifact, sha256):
+            _atomic.write_bytes(out / artifact, content)
+        manifest.artifacts[artifact] = Artifact(sha256=sha256, notebook="", parameters={})
     manifest.site = key
     manifest.save(out / MANIFEST_NAME)
     return True
@@ -428,13 +429,24 @@ def _docx_title(path: Path) -> str:
 def _table_section(run: str, stem: str, suffixes: list[str], manifest: Manifest, out: Path) -> str:
     import pandas as pd
 
+    from .table_export import PRINTED_ROWS
+
     caption = _docx_title(out / run / f"{stem}.docx") if "docx" in suffixes else ""
     heading = caption or stem.replace("-", " ").capitalize()
+    # a page shows what the printed copies show: the first PRINTED_ROWS rows (a review of
+    # 1,000 studies has millions of rows of pairs: a page of them would not open)
     table = pd.read_csv(
-        io.BytesIO((out / run / f"{stem}.csv").read_bytes()), dtype="string", keep_default_na=False
+        out / run / f"{stem}.csv",
+        dtype="string",
+        keep_default_na=False,
+        nrows=PRINTED_ROWS + 1,
     )
+    note = ""
+    if len(table) > PRINTED_ROWS:
+        table = table.head(PRINTED_ROWS)
+        note = f"<p>The first {PRINTED_ROWS:,} rows; the CSV has every row.</p>\n"
     return (
-        f"<h2>{html.escape(heading)}</h2>\n{_table_html(table)}\n"
+        f"<h2>{html.escape(heading)}</h2>\n{_table_html(table)}\n{note}"
         f'<p class="formats">{_links(run, stem, suffixes, _TABLE_FORMATS)}</p>\n'
         f"{_provenance(run, stem, suffixes, manifest)}"
     )
