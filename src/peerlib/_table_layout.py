@@ -12,7 +12,6 @@ layout needs: narrow letters, ordinary letters and digits, capitals, the widest 
 from __future__ import annotations
 
 import functools
-
 import math
 import re
 import string
