@@ -138,11 +138,20 @@ def main() -> int:
         print(f"   peak memory (RSS) of its largest process: {_peak_mb():,.0f} MB")
         if not args.skip_naive:
             built = hashes(scratch / "figures")
-            differ = sorted(
-                a for a in set(built) | set(naive_hashes) if built.get(a) != naive_hashes.get(a)
-            )
+            both = set(built) & set(naive_hashes)
+            differ = sorted(a for a in both if built[a] != naive_hashes[a])
             shown = ", ".join(differ[:6]) + (" ..." if len(differ) > 6 else "")
-            print(f"   artifacts differing from the naive loop's: {len(differ)} {shown}")
+            print(
+                f"   artifacts of both, other bytes than the naive loop's: {len(differ)} {shown}"
+            )
+            # the build's own pages: the executed notebooks as pages, the site, its index
+            extra = sorted(set(built) - set(naive_hashes))
+            kinds = sorted(
+                {a.split("/")[0] if a.startswith("site/") else a.rsplit("/")[-1] for a in extra}
+            )
+            print(f"   made by the build alone: {len(extra)} ({', '.join(kinds)})")
+            if set(naive_hashes) - set(built):
+                print(f"   made by the naive loop alone: {sorted(set(naive_hashes) - set(built))}")
 
         noop_s, done = timed(build)
         if done.returncode != 0:

@@ -183,3 +183,20 @@ def test_a_rebuild_rewrites_only_the_pages_that_changed(
     rewritten = sorted(p.name for p, t in before.items() if p.stat().st_mtime_ns != t)
     # their provenance names the new run keys; the other study's page is the same bytes
     assert rewritten == ["overview.html", "study-gamma.html"]
+
+
+def test_a_long_cell_is_cut_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    from peerlib import site
+    from peerlib.build.manifest import Artifact, Manifest
+
+    monkeypatch.setattr(site, "CELL_CHARS", 10)
+    out = tmp_path / "figures"
+    (out / "notes").mkdir(parents=True)
+    pd.DataFrame({"note": ["short", "x" * 25]}).to_csv(out / "notes" / "notes.csv", index=False)
+    manifest = Manifest()
+    manifest.artifacts["notes/notes.csv"] = Artifact(sha256="0" * 64, notebook="", parameters={})
+    page = site.site_pages(out, manifest, MINI, tmp_path)["site/notes.html"].decode("utf-8")
+    assert "<td>short</td>" in page
+    assert f"<td>{'x' * 10}… (cut at 10 of 25 characters; the CSV has all)</td>" in page

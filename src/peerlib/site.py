@@ -452,13 +452,27 @@ def _table_section(run: str, stem: str, suffixes: list[str], manifest: Manifest,
     )
 
 
+#: The longest cell text a page shows; longer text is cut and says where the whole of it is.
+#: (A CERQual summary of 1,000 studies has cells of half a million characters.)
+CELL_CHARS = 10_000
+
+
+def _cut(text: str) -> str:
+    if len(text) <= CELL_CHARS:
+        return text
+    return (
+        f"{text[:CELL_CHARS]}… (cut at {CELL_CHARS:,} of {len(text):,} characters; the CSV has all)"
+    )
+
+
 def _table_html(table: Any) -> str:
     """A table of text as escaped HTML; columns of decimal numbers shown at 3 decimals, as in
-    the Markdown and LaTeX tables."""
+    the Markdown and LaTeX tables; a cell's text cut at :data:`CELL_CHARS` characters."""
     import pandas as pd
 
     shown = table.copy()
     for column in shown.columns:
+        shown[column] = [_cut(v) if isinstance(v, str) else v for v in shown[column]]
         values = shown[column]
         filled = values[values != ""]
         numbers = pd.to_numeric(filled, errors="coerce")
