@@ -141,9 +141,7 @@ def main() -> int:
             both = set(built) & set(naive_hashes)
             differ = sorted(a for a in both if built[a] != naive_hashes[a])
             shown = ", ".join(differ[:6]) + (" ..." if len(differ) > 6 else "")
-            print(
-                f"   artifacts of both, other bytes than the naive loop's: {len(differ)} {shown}"
-            )
+            print(f"   artifacts of both, other bytes than the naive loop's: {len(differ)} {shown}")
             # the build's own pages: the executed notebooks as pages, the site, its index
             extra = sorted(set(built) - set(naive_hashes))
             kinds = sorted(
