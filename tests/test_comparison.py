@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -795,3 +795,86 @@ def test_bundled_cerqual_names_kinds_and_never_fills_judgements() -> None:
     )
     for column in ("methodological_limitations", "coherence", "adequacy", "relevance"):
         assert table[column].isna().all(), column
+
+
+# ---------------------------------------------------------------------------- shared look-ups
+
+
+def test_tables_share_their_look_ups(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the excerpts are read once for all the tables of one corpus, and again for another corpus
+    from peerlib import comparison
+
+    built: list[int] = []
+    real = comparison._excerpts
+
+    def counting(corpus: Corpus) -> object:
+        built.append(id(corpus))
+        return real(corpus)
+
+    monkeypatch.setattr(comparison, "_excerpts", counting)
+    one = load_corpus(mini)
+    first = translation_table(one)
+    refutations(one)
+    cerqual_summary(one)
+    assert len(built) == 1
+    other = load_corpus(mini)
+    pd.testing.assert_frame_equal(translation_table(other), first)
+    assert len(built) == 2
+
+
+def _set(column: str, value: str) -> Callable[[pd.DataFrame], None]:
+    def edit(frame_: pd.DataFrame) -> None:
+        frame_[column] = value
+
+    return edit
+
+
+def _copy_cell(column: str, into: int, source: int) -> Callable[[pd.DataFrame], None]:
+    """An edit in place that stays valid: a cell takes the value of another row's cell."""
+
+    def edit(frame_: pd.DataFrame) -> None:
+        frame_.loc[frame_.index[into], column] = frame_[column].iloc[source]
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("table", "edit"),
+    [
+        ("evidence", _set("text", "Edited in place.")),
+        ("evidence", _set("section", "Edited section")),
+        ("concepts", _set("label", "Edited label")),
+        ("relation_evidence", _copy_cell("relation_id", 3, 0)),
+        ("relations", _copy_cell("target", 1, 0)),
+        ("alignment", _copy_cell("construct_id", -1, 0)),
+    ],
+)
+def test_tables_follow_edits_made_in_place(
+    mini: Path, table: str, edit: Callable[[pd.DataFrame], None]
+) -> None:
+    # a table computed after a caller edits a corpus frame in place is the table of the edited
+    # corpus, never one made from look-ups of the frame before the edit
+    edited, fresh = load_corpus(mini), load_corpus(mini)
+    before = {name: f(edited) for name, f in TABLES.items()}
+    edit(getattr(edited, table))
+    edit(getattr(fresh, table))
+    changed = 0
+    for name, f in TABLES.items():
+        after = f(edited)
+        pd.testing.assert_frame_equal(after, f(fresh), obj=name)
+        changed += not after.equals(before[name])
+    assert changed  # the edit reached at least one table
+
+
+def test_look_ups_go_with_their_corpus(mini: Path) -> None:
+    import gc
+
+    from peerlib import _derived
+
+    corpus = load_corpus(mini)
+    translation_table(corpus)
+    key = id(corpus)
+    assert key in _derived._SHARED
+    del corpus
+    gc.collect()
+    assert key not in _derived._SHARED

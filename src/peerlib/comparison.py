@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._derived import Reads, derived
 from ._evidence import describe_kinds, study_kinds
 from ._tables import frame_of as _frame
 from .loading import Corpus, UnknownIdError, check_study_id
@@ -75,12 +76,34 @@ class _Excerpt(NamedTuple):
     eid: str
     position: int  # in the study file, 0-based
     text: str
-    locator: str
+    section: Any
+    page: Any
+    offset: Any
     verbatim: bool
+
+    @property
+    def locator(self) -> str:
+        # made when asked for: a table shows the locators of a few of the excerpts it reads
+        return _locator(self.section, self.page, self.offset, self.verbatim)
+
+
+_CONCEPT_LABEL = ("study_id", "concept_id", "label")
+# What the shared look-ups read (the small ones are quicker made than checked, so not shared)
+_RELATIONS: Reads = (
+    ("relation_evidence", ("study_id", "relation_id", "evidence_id")),
+    ("relations", ("study_id", "relation_id", "source", "target")),
+)
+_EXCERPTS: Reads = (
+    ("evidence", ("study_id", "evidence_id", "text", "section", "page", "offset", "verbatim")),
+)
 
 
 class _Index:
-    """Look-ups over a corpus, built once per call, each part only when first asked for."""
+    """Look-ups over a corpus, each part made only when first asked for.
+
+    The relations and excerpts are shared by the tables computed from one corpus
+    (:func:`~peerlib._derived.derived`).
+    """
 
     def __init__(self, corpus: Corpus) -> None:
         self._corpus = corpus
@@ -104,54 +127,23 @@ class _Index:
         return dict(aligned)
 
     @cached_property
-    def relations(self) -> dict[str, list[tuple[str, str, list[str]]]]:
+    def relations(self) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
         """study -> its relations as (source, target, excerpts cited), in file order."""
-        cites: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for sid, rid, eid in _rows(
-            self._corpus.relation_evidence, "study_id", "relation_id", "evidence_id"
-        ):
-            cites[(sid, rid)].append(eid)
-        relations: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
-        for sid, rid, source, target in _rows(
-            self._corpus.relations, "study_id", "relation_id", "source", "target"
-        ):
-            # each excerpt once: a relation counts once per excerpt it cites
-            relations[sid].append((source, target, list(dict.fromkeys(cites[(sid, rid)]))))
-        return dict(relations)
+        return self._relations[0]
 
     @cached_property
     def _touching(self) -> dict[str, dict[str, list[int]]]:
         """study -> concept -> positions (in :attr:`relations`) of the relations touching it."""
-        out: dict[str, dict[str, list[int]]] = {}
-        for sid, relations in self.relations.items():
-            touching: dict[str, list[int]] = defaultdict(list)
-            for i, (source, target, _) in enumerate(relations):
-                touching[source].append(i)
-                if target != source:
-                    touching[target].append(i)
-            out[sid] = dict(touching)
-        return out
+        return self._relations[1]
+
+    @cached_property
+    def _relations(self) -> _Relations:
+        return derived(self._corpus, "relations", _RELATIONS, lambda: _relations(self._corpus))
 
     @cached_property
     def excerpts(self) -> dict[tuple[str, str], _Excerpt]:
         """(study, evidence id) -> excerpt."""
-        ev = self._corpus.evidence
-        excerpts: dict[tuple[str, str], _Excerpt] = {}
-        position: Counter[str] = Counter()
-        for sid, eid, text, section, page, offset, verbatim in zip(
-            ev["study_id"].tolist(),
-            ev["evidence_id"].tolist(),
-            ev["text"].tolist(),
-            ev["section"].mask(ev["section"].isna(), None).tolist(),
-            ev["page"].mask(ev["page"].isna(), None).tolist(),
-            ev["offset"].astype(object).mask(ev["offset"].isna(), None).tolist(),
-            ev["verbatim"].tolist(),
-            strict=True,
-        ):
-            locator = _locator(section, page, offset, bool(verbatim))
-            excerpts[(sid, eid)] = _Excerpt(eid, position[sid], text, locator, bool(verbatim))
-            position[sid] += 1
-        return excerpts
+        return derived(self._corpus, "excerpts", _EXCERPTS, lambda: _excerpts(self._corpus))
 
     @cached_property
     def coverage(self) -> dict[str, str]:
@@ -197,6 +189,50 @@ class _Index:
         return "; ".join(self.labels[(study, c)] for c in self.concepts(construct, study))
 
 
+_Relations = tuple[
+    dict[str, list[tuple[str, str, tuple[str, ...]]]], dict[str, dict[str, list[int]]]
+]
+
+
+def _relations(corpus: Corpus) -> _Relations:
+    """:attr:`_Index.relations` and :attr:`_Index._touching`."""
+    cites: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+    for sid, rid, eid in _rows(corpus.relation_evidence, *_RELATIONS[0][1]):
+        # each excerpt once: a relation counts once per excerpt it cites
+        cites[(sid, rid)][eid] = None
+    relations: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+    touching: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for sid, rid, source, target in _rows(corpus.relations, *_RELATIONS[1][1]):
+        of_study = relations[sid]
+        at = touching[sid]
+        at[source].append(len(of_study))
+        if target != source:
+            at[target].append(len(of_study))
+        of_study.append((source, target, tuple(cites.get((sid, rid), ()))))
+    return dict(relations), {sid: dict(at) for sid, at in touching.items()}
+
+
+def _excerpts(corpus: Corpus) -> dict[tuple[str, str], _Excerpt]:
+    ev = corpus.evidence
+    excerpts: dict[tuple[str, str], _Excerpt] = {}
+    position: Counter[str] = Counter()
+    for sid, eid, text, section, page, offset, verbatim in zip(
+        ev["study_id"].tolist(),
+        ev["evidence_id"].tolist(),
+        ev["text"].tolist(),
+        ev["section"].mask(ev["section"].isna(), None).tolist(),
+        ev["page"].mask(ev["page"].isna(), None).tolist(),
+        ev["offset"].astype(object).mask(ev["offset"].isna(), None).tolist(),
+        ev["verbatim"].tolist(),
+        strict=True,
+    ):
+        excerpts[(sid, eid)] = _Excerpt(
+            eid, position[sid], text, section, page, offset, bool(verbatim)
+        )
+        position[sid] += 1
+    return excerpts
+
+
 def _locator(section: Any, page: Any, offset: Any, verbatim: bool) -> str:
     """Where an excerpt stands, e.g. ``"Results, p. 5, char 1234"``; a paraphrase says so.
 
@@ -214,9 +250,6 @@ def _present(value: Any) -> bool:
     if value is None or value is pd.NA:
         return False
     return not (isinstance(value, float) and math.isnan(value))
-
-
-_CONCEPT_LABEL = ("study_id", "concept_id", "label")
 
 
 def _index(corpus: Corpus) -> _Index:
