@@ -241,24 +241,25 @@ def _attempt(job: Job) -> RunError | None:
     except Exception as exc:
         return RunError("kernel-start", _describe(exc))
     try:
-        pm.execute_notebook(
-            str(job.notebook),
-            str(job.raw_notebook),
-            parameters=parameters,
-            kernel_name=job.kernel_name,
-            language="python",
-            progress_bar=False,
-            log_output=False,
-            # written once at the end (or on a failing cell), not after every cell: the saves
-            # cost a quarter of a second a run, and a run's log says where a timeout stopped
-            request_save_on_cell_execute=False,
-            start_timeout=START_TIMEOUT,
-            execution_timeout=math.ceil(job.timeout),
-            cwd=str(job.notebook.parent),
-            on_cell_start=on_cell_start,
-            timeout_func=timeout_func,
-            km=km,
-        )
+        with _clients_stopped(km):
+            pm.execute_notebook(
+                str(job.notebook),
+                str(job.raw_notebook),
+                parameters=parameters,
+                kernel_name=job.kernel_name,
+                language="python",
+                progress_bar=False,
+                log_output=False,
+                # written once at the end (or on a failing cell), not after every cell: the saves
+                # cost a quarter of a second a run, and a run's log says where a timeout stopped
+                request_save_on_cell_execute=False,
+                start_timeout=START_TIMEOUT,
+                execution_timeout=math.ceil(job.timeout),
+                cwd=str(job.notebook.parent),
+                on_cell_start=on_cell_start,
+                timeout_func=timeout_func,
+                km=km,
+            )
     except PapermillExecutionError as exc:
         cell = _source_index(job.notebook, exc.cell_index)
         message = f"{exc.ename}: {exc.evalue}" if exc.evalue else str(exc.ename)
@@ -302,9 +303,7 @@ def _warm_kernel(job: Job) -> Any:
         km = None
     fresh = km is None
     if km is None:
-        from jupyter_client.manager import AsyncKernelManager
-
-        km = AsyncKernelManager(kernel_name=job.kernel_name)
+        km = _kernel_manager(job.kernel_name)
         # the kernel's own stdout/stderr (not the notebook's outputs): one log per worker
         path = job.log.parent / f"kernel-{os.getpid()}.log"
         with path.open("wb") as log:
@@ -321,6 +320,41 @@ def _warm_kernel(job: Job) -> Any:
     if not fresh:
         run_sync(_reset)(km, _RESET.format(cwd=str(job.notebook.parent)))
     return km
+
+
+def _kernel_manager(kernel_name: str) -> Any:
+    """A kernel manager that remembers the clients it makes, for :func:`_clients_stopped`."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _Manager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.clients_made: list[Any] = []
+
+        def client(self, **kwargs: Any) -> Any:
+            made = super().client(**kwargs)
+            self.clients_made.append(made)
+            return made
+
+    return _Manager(kernel_name=kernel_name)
+
+
+@contextlib.contextmanager
+def _clients_stopped(km: Any) -> Iterator[None]:
+    """Stop the channels of every client made from ``km`` while the block runs.
+
+    nbclient leaves running the client it makes from a kernel manager it was given
+    (jupyter/nbclient#348): its heartbeat thread, zmq context and sockets stayed for the
+    worker's life, three threads and 14 file descriptors a run, and the worker grew by a few
+    megabytes a run (6 GB by the end of a 1,000-study build).
+    """
+    km.clients_made.clear()
+    try:
+        yield
+    finally:
+        while km.clients_made:
+            with contextlib.suppress(Exception):
+                km.clients_made.pop().stop_channels()
 
 
 async def _reset(km: Any, code: str) -> None:
