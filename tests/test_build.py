@@ -579,24 +579,18 @@ def test_normalise_strips_run_records_ids_and_machine_paths() -> None:
     assert cell["source"] == 'out_dir = "figures/x"\n'
 
 
-def test_runs_sharing_a_warm_kernel_start_from_a_fresh_namespace(project: Path, mini: Path) -> None:
-    notebook(
-        project / "notebooks" / "fresh.ipynb",
-        'data_dir = ""\nout_dir = ""\nlabel = ""',
-        "assert 'leftover' not in globals(), 'a namespace leaked from the previous run'\n"
-        "leftover = label",
-        "import os\nfrom pathlib import Path\n"
-        "Path(out_dir, 'cwd.txt').write_text(os.path.basename(os.getcwd()))",
-    )
+def _one_worker(project: Path, mini: Path, notebook: str, names: list[str]) -> BuildResult:
+    """Build one run of ``notebooks/<notebook>.ipynb`` per name (its ``label``), in file order,
+    in one worker."""
     (project / "figures.toml").write_text(
         "".join(
-            f'[[figure]]\nname = "{n}"\nnotebook = "notebooks/fresh.ipynb"\n'
+            f'[[figure]]\nname = "{n}"\nnotebook = "notebooks/{notebook}.ipynb"\n'
             f'parameters = {{ label = "{n}" }}\n'
-            for n in ("one", "two", "three")
+            for n in names
         ),
         encoding="utf-8",
     )
-    result = build(
+    return build(
         Project.resolve(
             project / "figures.toml",
             data=mini,
@@ -607,6 +601,18 @@ def test_runs_sharing_a_warm_kernel_start_from_a_fresh_namespace(project: Path, 
         jobs=1,
         progress=None,
     )
+
+
+def test_runs_sharing_a_warm_kernel_start_from_a_fresh_namespace(project: Path, mini: Path) -> None:
+    notebook(
+        project / "notebooks" / "fresh.ipynb",
+        'data_dir = ""\nout_dir = ""\nlabel = ""',
+        "assert 'leftover' not in globals(), 'a namespace leaked from the previous run'\n"
+        "leftover = label",
+        "import os\nfrom pathlib import Path\n"
+        "Path(out_dir, 'cwd.txt').write_text(os.path.basename(os.getcwd()))",
+    )
+    result = _one_worker(project, mini, "fresh", ["one", "two", "three"])
     assert sorted(result.built) == ["one", "three", "two"], [f.describe() for f in result.failed]
     for name in ("one", "two", "three"):
         executed = json.loads((project / "build" / "notebooks" / f"{name}.ipynb").read_text())
@@ -630,25 +636,7 @@ def test_a_worker_holds_no_more_threads_or_files_after_each_run(project: Path, m
         "Path(out_dir, 'held.txt').write_text(held)",
     )
     names = [f"run{i}" for i in range(5)]
-    (project / "figures.toml").write_text(
-        "".join(
-            f'[[figure]]\nname = "{n}"\nnotebook = "notebooks/held.ipynb"\n'
-            f'parameters = {{ label = "{n}" }}\n'
-            for n in names
-        ),
-        encoding="utf-8",
-    )
-    result = build(
-        Project.resolve(
-            project / "figures.toml",
-            data=mini,
-            out=project / "figures",
-            build_dir=project / "build",
-            sources=project / "src",
-        ),
-        jobs=1,
-        progress=None,
-    )
+    result = _one_worker(project, mini, "held", names)
     assert sorted(result.built) == names, [f.describe() for f in result.failed]
     held = [(project / "figures" / n / "held.txt").read_text() for n in names]
     # runs go in file order; the first found a kernel just started, each later one finds the
